@@ -75,14 +75,28 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"], resources: [.copy("Fixtures")]),
+        // Locates Tests/Fixtures and repository files for every test target.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "KubeModelTests", dependencies: ["KubeModel", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "KubeModel"]),
         .testTarget(
             name: "APIServerTests",
             dependencies: [
-                "APIServer", "ObjectStore", "KubeModel",
+                "APIServer", "ObjectStore", "KubeModel", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        // The real kubectl, the Python client and `tack up` as a process, against the embedded server.
+        .testTarget(
+            name: "ConformanceTests",
+            dependencies: [
+                "APIServer", "KubeModel", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

@@ -11,7 +11,7 @@ extension Tack {
         func run() throws {
             let path = dataDirectory.url.appendingPathComponent("kubeconfig").path
             guard FileManager.default.fileExists(atPath: path) else {
-                throw ValidationError("no kubeconfig at \(path): run `tack up\(dataDirectory.dataDirectory.map { " --data-dir \($0)" } ?? "")` first")
+                throw CLIError("no kubeconfig at \(path): run `tack up\(dataDirectory.dataDirectory.map { " --data-dir \($0)" } ?? "")` first")
             }
             print(path)
         }

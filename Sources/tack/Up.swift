@@ -39,7 +39,7 @@ extension Tack {
             do {
                 controlPlane = try EmbeddedControlPlane(configuration: configuration, logger: logger)
             } catch let error as ControlPlaneError {
-                throw ValidationError(error.description)
+                throw CLIError(error.description)
             }
             let group = ServiceGroup(configuration: .init(
                 services: [.init(service: controlPlane)],
@@ -55,7 +55,7 @@ extension Tack {
             do {
                 try await group.run()
             } catch {
-                throw ValidationError("tack up stopped: \(error)")
+                throw CLIError("tack up stopped: \(error)")
             }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import KubeModel
 import Testing
+import TestSupport
 
 @testable import APIServer
 
@@ -429,17 +430,9 @@ struct BuiltinTablesTests {
 
     /// `additionalPrinterColumns` of the Argo Rollouts `Rollout` CRD, read from the shared upstream fixture.
     static func rolloutPrinterColumns() throws -> [JSON] {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        let relative = "shared/fixtures/upstream/argo-rollouts/crds/rollout-crd.yaml"
-        while dir.path != "/" {
-            let candidate = dir.appendingPathComponent(relative)
-            if FileManager.default.fileExists(atPath: candidate.path) {
-                let crd = try YAML.decode(String(contentsOf: candidate, encoding: .utf8))
-                return try #require(crd["spec"]?["versions"]?[0]?["additionalPrinterColumns"]?.arrayValue)
-            }
-            dir.deleteLastPathComponent()
-        }
-        throw CocoaError(.fileNoSuchFile)
+        let url = Fixtures.repositoryFile("scripts/crds/upstream/argo-rollouts/rollout-crd.yaml")
+        let crd = try YAML.decode(String(contentsOf: url, encoding: .utf8))
+        return try #require(crd["spec"]?["versions"]?[0]?["additionalPrinterColumns"]?.arrayValue)
     }
 
     @Test("renders Argo Rollouts' printer columns for a Rollout")

@@ -1,5 +1,5 @@
 import Testing
-@testable import KubeModel
+import KubeModel
 
 @Suite("SchemaDefaulter")
 struct SchemaDefaulterTests {

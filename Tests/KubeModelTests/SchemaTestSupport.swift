@@ -1,19 +1,17 @@
 import Foundation
 import KubeModel
+import TestSupport
 
-/// Shared fixtures for the schema tests: the real upstream CRDs and seed manifests in `../shared/fixtures`
-/// (found by walking up from this file, so the tests run from any checkout that has `shared/` beside it).
+/// Shared fixtures for the schema tests: the real upstream CRDs and the seed manifests.
 enum SchemaTestSupport {
-    static func sharedFixture(_ relative: String, file: String = #filePath) throws -> String {
-        var dir = URL(fileURLWithPath: file).deletingLastPathComponent()
-        for _ in 0..<8 {
-            let candidate = dir.appendingPathComponent("shared/fixtures").appendingPathComponent(relative)
-            if FileManager.default.fileExists(atPath: candidate.path) {
-                return try String(contentsOf: candidate, encoding: .utf8)
-            }
-            dir = dir.deletingLastPathComponent()
+    /// A fixture by its path under `shared/fixtures` upstream: seeds and examples are in `Tests/Fixtures`,
+    /// the CRDs in `scripts/crds/upstream`.
+    static func sharedFixture(_ relative: String) throws -> String {
+        if relative.hasPrefix("upstream/"), relative.contains("/crds/") {
+            let crdPath = relative.dropFirst("upstream/".count).replacingOccurrences(of: "/crds/", with: "/")
+            return try String(contentsOf: Fixtures.repositoryFile("scripts/crds/upstream/" + crdPath), encoding: .utf8)
         }
-        return try String(contentsOfFile: "/work/shared/fixtures/" + relative, encoding: .utf8)
+        return try Fixtures.text(relative)
     }
 
     /// All YAML documents of a shared fixture.

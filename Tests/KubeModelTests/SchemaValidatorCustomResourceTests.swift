@@ -1,5 +1,5 @@
 import Testing
-@testable import KubeModel
+import KubeModel
 
 /// Custom resources: structural pruning, OpenAPI validation and list/embedded checks with the real Argo
 /// Rollouts and Tekton CRDs and the seed manifests, plus a small CRD schema for each keyword.

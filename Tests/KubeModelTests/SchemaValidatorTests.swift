@@ -1,5 +1,5 @@
 import Testing
-@testable import KubeModel
+import KubeModel
 
 /// Built-in kinds: strict-decoding unknown fields, pruning, and Go decode errors against the 1.32 schemas.
 @Suite("SchemaValidator on built-in kinds")
@@ -66,6 +66,29 @@ struct SchemaValidatorTests {
         """))
         #expect(SchemaValidator.unknownFields(in: object, schema: Self.schema) == [])
         #expect(SchemaValidator.prune(&object, schema: Self.schema) == [])
+    }
+
+    static let builtinSeedFiles = [
+        "rollouts/bluegreen-auto-promotion-ingress.yaml", "rollouts/bluegreen-auto-promotion-service.yaml",
+        "rollouts/canary-basic-rollout.yaml", "rollouts/canary-nginx-header-routing-ingress.yaml",
+        "rollouts/canary-nginx-header-routing-services.yaml", "rollouts/manual-bluegreen-blue-deployment.yaml",
+        "rollouts/manual-bluegreen-green-ingress.yaml", "rollouts/manual-canary-canary-deployment.yaml",
+        "rollouts/manual-canary-nginx-canary-ingress.yaml", "rollouts/manual-canary-prod-deployment.yaml",
+    ]
+
+    @Test("built-in objects of the seed manifests are clean", arguments: builtinSeedFiles)
+    func builtinSeeds(_ file: String) throws {
+        var checked = 0
+        for doc in try SchemaTestSupport.documents("seeds/" + file) {
+            guard let apiVersion = doc["apiVersion"]?.stringValue, let kind = doc["kind"]?.stringValue,
+                  let gv = GroupVersion(apiVersion: apiVersion),
+                  let schema = SchemaSet.builtin.schema(for: GroupVersionKind(group: gv.group, version: gv.version, kind: kind))
+            else { continue }
+            #expect(SchemaValidator.unknownFields(in: doc, schema: schema) == [], "\(kind) in \(file)")
+            #expect(SchemaValidator.validate(doc, schema: schema, mode: .builtin) == ValidationOutcome(), "\(kind) in \(file)")
+            checked += 1
+        }
+        #expect(checked > 0)
     }
 
     @Test("free-form built-in fields (FieldsV1, RawExtension) keep whatever they hold")

@@ -50,10 +50,14 @@ extension BuiltinDefaults {
         let primary = clusterIP.isEmpty ? (clusterIPs.first ?? "") : clusterIP
         let headless = primary == "None"
         let selectorless = spec["selector"]?.objectValue?.isEmpty ?? true
-        // Headless services without a selector may span families, so upstream asks for both.
-        spec.setIfUnset("ipFamilyPolicy", headless && selectorless ? "RequireDualStack" : "SingleStack")
-        if spec["ipFamilies"]?.arrayValue?.isEmpty ?? true {
-            spec["ipFamilies"] = [primary.contains(":") ? "IPv6" : "IPv4"]
+        // Headless services without a selector may point anywhere, so upstream makes them dual-stack even on
+        // a single-stack cluster (kubernetes#99555).
+        if headless && selectorless {
+            spec.setIfUnset("ipFamilyPolicy", "RequireDualStack")
+            if spec["ipFamilies"]?.arrayValue?.isEmpty ?? true { spec["ipFamilies"] = ["IPv4", "IPv6"] }
+        } else {
+            spec.setIfUnset("ipFamilyPolicy", "SingleStack")
+            if spec["ipFamilies"]?.arrayValue?.isEmpty ?? true { spec["ipFamilies"] = [primary.contains(":") ? "IPv6" : "IPv4"] }
         }
     }
 

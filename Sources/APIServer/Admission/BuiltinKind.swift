@@ -97,19 +97,9 @@ enum BuiltinKind: Sendable, Hashable, CaseIterable {
         switch self {
         case .service: return .dns1035Label
         case .namespace: return .dns1123Label
-        case .role, .roleBinding, .clusterRole, .clusterRoleBinding, .horizontalPodAutoscalerV1, .horizontalPodAutoscalerV2:
+        case .role, .roleBinding, .clusterRole, .clusterRoleBinding:
             return .pathSegment
         default: return .dns1123Subdomain
-        }
-    }
-
-    /// Kinds whose `spec.template` (or `spec.jobTemplate.spec.template`) is a pod template.
-    var hasPodTemplate: Bool {
-        switch self {
-        case .podTemplate, .replicationController, .deployment, .replicaSet, .statefulSet, .daemonSet, .job, .cronJob:
-            return true
-        default:
-            return false
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import KubeModel
 
 /// Jobs and CronJobs (`pkg/apis/batch/validation`).
@@ -170,8 +171,8 @@ extension BuiltinValidation {
             }
         }
         errors += validateNonnegative(spec["startingDeadlineSeconds"])
-        if let zone = spec["timeZone"].optionalString, zone.isEmpty || zone.contains(" ") || zone.hasPrefix("/") || zone.contains("..") {
-            errors.append(.invalid(spec["timeZone"].path, .string(zone), "unknown time zone \(zone)"))
+        if let zone = spec["timeZone"].optionalString, old?["spec"]?["timeZone"]?.stringValue != zone {
+            errors += validateTimeZone(zone, spec["timeZone"].path)
         }
         let policy = spec["concurrencyPolicy"].string
         switch policy {
@@ -195,5 +196,21 @@ extension BuiltinValidation {
             errors.append(.invalid(root["metadata"]["name"].path, .string(object.name), "must be no more than 52 characters"))
         }
         return errors
+    }
+
+    /// validateTimeZone: an IANA zone name the system knows.
+    static func validateTimeZone(_ zone: String, _ path: ErrorPath) -> [FieldError] {
+        if zone.isEmpty { return [.invalid(path, .string(zone), "timeZone must be nil or non-empty string")] }
+        for part in zone.split(separator: "/", omittingEmptySubsequences: false) {
+            let allowed = part.count >= 1 && part.count <= 14 && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-+".contains($0)) }
+            if part == "." || part == ".." || part.hasPrefix("-") || !allowed {
+                return [.invalid(path, .string(zone), "unknown time zone \(zone)")]
+            }
+        }
+        if zone.lowercased() == "local" {
+            return [.invalid(path, .string(zone), "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones")]
+        }
+        if TimeZone(identifier: zone) == nil { return [.invalid(path, .string(zone), "unknown time zone \(zone)")] }
+        return []
     }
 }

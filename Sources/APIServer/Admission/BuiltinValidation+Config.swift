@@ -70,11 +70,18 @@ extension BuiltinValidation {
         return errors
     }
 
+    /// The key must hold a JSON object, as `json.Unmarshal` into a map checks it.
     private static func requireJSONKey(_ key: String, in data: FieldCursor) -> [FieldError] {
         guard let encoded = data.value?[key] else { return [.required(data.path.key(key))] }
         let bytes = decoded(encoded)
-        if case .failure = Result(catching: { try JSON.parse(String(decoding: bytes, as: UTF8.self)) }) {
-            return [.invalid(data.path.key(key), .string("<secret contents redacted>"), "invalid character in JSON")]
+        let redacted = JSON.string("<secret contents redacted>")
+        guard let parsed = try? JSON.parse(bytes) else {
+            let first = bytes.first { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 }
+            let message = first.map { "invalid character '\(Character(Unicode.Scalar($0)))' looking for beginning of value" } ?? "unexpected end of JSON input"
+            return [.invalid(data.path.key(key), redacted, message)]
+        }
+        if !parsed.isObject {
+            return [.invalid(data.path.key(key), redacted, "json: cannot unmarshal \(parsed.isArray ? "array" : parsed.typeName) into Go value of type map[string]interface {}")]
         }
         return []
     }
@@ -250,30 +257,52 @@ extension BuiltinValidation {
         return errors
     }
 
-    /// core/v1 Events: the involved object's namespace must be the event's.
-    static func validateCoreEvent(_ object: JSON) -> [FieldError] {
-        let involved = FieldCursor(object: object)["involvedObject"]
-        let namespace = involved["namespace"].string
-        if !namespace.isEmpty && namespace != object.namespace {
-            return [.invalid(involved["namespace"].path, .string(namespace), "does not match event.namespace")]
-        }
-        return []
-    }
-
-    /// events.k8s.io/v1 Events.
-    static func validateEvent(_ object: JSON) -> [FieldError] {
+    /// Events (`ValidateEventCreate`). Old-style core events (no `eventTime`) only need their involved
+    /// object in their namespace; new-style ones, and every `events.k8s.io/v1` event, name their reporter.
+    /// Field names follow the request's version (`reportingComponent` in core/v1, `note` in events/v1).
+    static func validateEvent(_ object: JSON, eventsAPI: Bool) -> [FieldError] {
         let root = FieldCursor(object: object)
         var errors: [FieldError] = []
-        if !root["eventTime"].isSet { errors.append(.required(root["eventTime"].path)) }
-        for field in ["reportingController", "reportingInstance", "action", "reason"] where root[field].string.isEmpty {
-            errors.append(.required(root[field].path))
+        let involvedNamespace = (eventsAPI ? root["regarding"] : root["involvedObject"])["namespace"]
+        let involvedPath = ErrorPath("involvedObject").child("namespace")
+        let namespace = object.namespace
+        if eventsAPI {
+            if !root["eventTime"].isSet { errors.append(.required(root["eventTime"].path)) }
+            let type = root["type"].string
+            if type != "Normal" && type != "Warning" {
+                errors.append(.invalid(root["type"].path, .string(""), "has invalid value: \(type)"))
+            }
+            for field in ["deprecatedFirstTimestamp", "deprecatedLastTimestamp", "deprecatedCount", "deprecatedSource"] where root[field].isSet {
+                let internalName = ["deprecatedFirstTimestamp": "firstTimestamp", "deprecatedLastTimestamp": "lastTimestamp", "deprecatedCount": "count", "deprecatedSource": "source"][field] ?? field
+                if field == "deprecatedCount", root[field].int == 0 { continue }
+                if field == "deprecatedSource", root[field].count == 0 { continue }
+                errors.append(.invalid(ErrorPath(internalName), .string(""), "needs to be unset"))
+            }
         }
-        let type = root["type"].string
-        if type != "Normal" && type != "Warning" {
-            errors.append(.invalid(root["type"].path, .string(type), "has invalid value: \(type)"))
+        if !eventsAPI && !root["eventTime"].isSet {
+            if involvedNamespace.string.isEmpty {
+                if !namespace.isEmpty && namespace != "default" {
+                    errors.append(.invalid(involvedPath, .string(""), "does not match event.namespace"))
+                }
+            } else if namespace != involvedNamespace.string {
+                errors.append(.invalid(involvedPath, .string(involvedNamespace.string), "does not match event.namespace"))
+            }
+            return errors
         }
-        if root["note"].string.utf8.count > 1024 {
-            errors.append(.tooLong(root["note"].path, max: 1024))
+        if involvedNamespace.string.isEmpty && namespace != "default" && namespace != "kube-system" {
+            errors.append(.invalid(involvedPath, .string(""), "does not match event.namespace"))
+        }
+        let reporterField = eventsAPI ? "reportingController" : "reportingComponent"
+        let reporter = root[reporterField].string
+        if reporter.isEmpty { errors.append(.required(ErrorPath(reporterField))) }
+        errors += validateQualifiedName(reporter, ErrorPath(reporterField))
+        for (field, limit) in [("reportingInstance", 128), ("action", 128), ("reason", 128)] {
+            let value = root[field].string
+            if value.isEmpty { errors.append(.required(ErrorPath(field))) }
+            if value.utf8.count > limit { errors.append(.invalid(ErrorPath(field), .string(""), "can have at most \(limit) characters")) }
+        }
+        if root[eventsAPI ? "note" : "message"].string.utf8.count > 1024 {
+            errors.append(.invalid(ErrorPath("message"), .string(""), "can have at most 1024 characters"))
         }
         return errors
     }

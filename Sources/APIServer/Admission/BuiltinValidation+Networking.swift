@@ -33,8 +33,8 @@ extension BuiltinValidation {
         }
         if let className = spec["ingressClassName"].optionalString {
             errors += validateDNS1123Subdomain(className, spec["ingressClassName"].path)
-            if old == nil, object.annotations["kubernetes.io/ingress.class"] != nil {
-                errors.append(.invalid(ErrorPath("annotations").key("kubernetes.io/ingress.class"), .string(object.annotations["kubernetes.io/ingress.class"] ?? ""), "can not be set when the class field is also set"))
+            if old == nil, let annotation = object.annotations["kubernetes.io/ingress.class"], annotation != className {
+                errors.append(.invalid(ErrorPath("annotations").child("kubernetes.io/ingress.class"), .string(annotation), "must match `ingressClassName` when both are specified"))
             }
         }
         return errors

@@ -87,7 +87,8 @@ extension BuiltinValidation {
         for port in spec["ports"].elements {
             let proto = port["protocol"].string
             if let nodePort = port["nodePort"].int, nodePort != 0 {
-                if !nodePortRange.contains(nodePort) {
+                // The allocator, not validation, enforces the range upstream, and only where node ports apply.
+                if (type == "NodePort" || type == "LoadBalancer") && !nodePortRange.contains(nodePort) {
                     errors.append(.invalid(port["nodePort"].path, .int(Int64(nodePort)), "provided port is not in the valid range. The range of valid ports is 30000-32767"))
                 }
                 if !nodePorts.insert("\(proto)/\(nodePort)").inserted {

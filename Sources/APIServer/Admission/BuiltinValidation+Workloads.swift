@@ -74,7 +74,8 @@ extension BuiltinValidation {
         if let grace = oldSpec["terminationGracePeriodSeconds"]?.intValue, grace < 0 {
             munged["terminationGracePeriodSeconds"] = oldSpec["terminationGracePeriodSeconds"]
         }
-        if let gates = oldSpec["schedulingGates"] { munged["schedulingGates"] = gates } else { munged["schedulingGates"] = nil }
+        // Scheduling gates may only be removed.
+        if let gates = oldSpec["schedulingGates"] { munged["schedulingGates"] = gates }
         if munged != oldSpec { errors.append(.forbidden(spec.path, podUpdateMessage)) }
         return errors
     }
@@ -377,15 +378,5 @@ extension BuiltinValidation {
     static func validateNotMoreThan100Percent(_ field: FieldCursor) -> [FieldError] {
         guard let p = percentValue(field), p > 100 else { return [] }
         return [.invalid(field.path, field.value, "must not be greater than 100%")]
-    }
-}
-
-extension String {
-    /// Without leading and trailing ASCII whitespace.
-    var trimmingASCIISpaces: String {
-        let bytes = Array(utf8)
-        let isSpace: (UInt8) -> Bool = { $0 == 32 || ($0 >= 9 && $0 <= 13) }
-        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 }

@@ -39,8 +39,8 @@ public enum BuiltinValidation {
         case .serviceAccount: break
         case .endpoints: errors += validateEndpoints(object)
         case .endpointSlice: errors += validateEndpointSlice(object, old: old)
-        case .coreEvent: errors += validateCoreEvent(object)
-        case .event: errors += validateEvent(object)
+        case .coreEvent: errors += validateEvent(object, eventsAPI: false)
+        case .event: errors += validateEvent(object, eventsAPI: true)
         case .persistentVolumeClaim: errors += validatePersistentVolumeClaim(object, old: old)
         case .persistentVolume: errors += validatePersistentVolume(object)
         case .node: break

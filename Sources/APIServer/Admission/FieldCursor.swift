@@ -20,7 +20,7 @@ struct FieldCursor {
     }
 
     subscript(key: String) -> FieldCursor {
-        FieldCursor(value?[key], path.description == "[]" ? ErrorPath(key) : path.child(key))
+        FieldCursor(value?[key], path.child(key))
     }
 
     /// Present and not JSON null (Go's non-nil pointer).

@@ -56,7 +56,7 @@ struct ResourceQuantity: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     static func parse(_ raw: String) -> Result<ResourceQuantity, ParseError> {
-        let text = raw.trimmingSpaces
+        let text = raw.trimmingASCIISpaces
         let bytes = Array(text.utf8)
         guard !bytes.isEmpty else { return .failure(ParseError(message: formatMessage)) }
         if text == "0" { return .success(.zero) }
@@ -277,16 +277,5 @@ struct ResourceQuantity: Sendable, Hashable, Comparable, CustomStringConvertible
         let suffixes: [Int: String] = [-9: "n", -6: "u", -3: "m", 0: "", 3: "k", 6: "M", 9: "G", 12: "T", 15: "P", 18: "E"]
         if let s = suffixes[e] { return "\(m)\(s)" }
         return "\(m)e\(e)"
-    }
-}
-
-extension String {
-    /// Leading and trailing ASCII whitespace removed (Go's `strings.TrimSpace` for our inputs).
-    fileprivate var trimmingSpaces: String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
-        else { return "" }
-        return String(scalars[first...last])
     }
 }

@@ -53,6 +53,9 @@ struct KubeAPIResponder: HTTPResponder {
         case .bytes(let bytes):
             return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         case .stream(let produce):
+            // The connection closes when a stream ends (the server stops reading the request side to notice a
+            // client going away); saying so keeps clients from reusing it.
+            fields.append(HTTPField(name: .connection, value: "close"))
             let body = ResponseBody { writer in
                 var chunks = HummingbirdChunkWriter(writer: writer)
                 do {

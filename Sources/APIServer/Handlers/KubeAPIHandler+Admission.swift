@@ -35,13 +35,18 @@ extension KubeAPIHandler {
             case .ignore: break
             }
         }
-        let schema = ctx.storageSchema
+        // Custom resources are checked against the schema of the version the client wrote (kube-apiserver
+        // validates before converting); built-ins after conversion, against their storage schema.
+        let schema = definition.isCustom ? (ctx.versionInfo?.schema ?? ctx.storageSchema) : ctx.storageSchema
         if let schema {
             let unknown = SchemaValidator.unknownFields(in: object, schema: schema)
             if !unknown.isEmpty {
                 switch validation {
                 case .strict:
-                    throw APIError.badRequest("strict decoding error: " + unknown.map { "unknown field \"\($0)\"" }.joined(separator: ", "))
+                    throw APIError.badRequest(
+                        "\(definition.kind) in version \"\(ctx.version)\" cannot be handled as a \(definition.kind): strict decoding error: "
+                            + unknown.map { "unknown field \"\($0)\"" }.joined(separator: ", ")
+                            + " (remove the field, or apply with --validate=false to have the server drop it)")
                 case .warn: warnings += unknown.map { "unknown field \"\($0)\"" }
                 case .ignore: break
                 }
@@ -107,8 +112,10 @@ extension KubeAPIHandler {
         }
         if !errors.isEmpty { throw APIError.invalid(kind: gk, name: object.name, errors: errors) }
 
-        // Generation.
+        // Generation, for the kinds whose strategies track it (custom resources always do).
         switch operation {
+        case _ where !definition.tracksGeneration:
+            object.generation = 0
         case .create:
             object.generation = 1
         case .update(let old):

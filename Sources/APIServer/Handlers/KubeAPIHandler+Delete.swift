@@ -127,7 +127,7 @@ extension KubeAPIHandler {
         object.finalizers = finalizers
         object[path: ["metadata", "deletionTimestamp"]] = .string(nowString)
         object[path: ["metadata", "deletionGracePeriodSeconds"]] = .int(Int64(graceful ?? 0))
-        object.generation = max(object.generation, 1) + 1
+        if ctx.definition.tracksGeneration { object.generation = max(object.generation, 1) + 1 }
         if isNamespace { object[path: ["status", "phase"]] = "Terminating" }
         if dryRun {
             return .json(200, Conversion.convert(object, to: ctx.version, definition: ctx.definition))

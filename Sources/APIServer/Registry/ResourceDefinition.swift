@@ -53,6 +53,26 @@ public struct ResourceDefinition: Sendable {
     /// Upstream returns the deleted object (not a Status) from DELETE for these.
     public var returnsDeletedObject = false
 
+    /// Whether `metadata.generation` is maintained: custom resources, and the built-ins whose upstream
+    /// strategies bump it on spec changes (workloads, ingresses, policies...). ConfigMaps, Services and
+    /// the like have no generation on a real cluster, so they have none here either.
+    public var tracksGeneration: Bool {
+        isCustom || Self.generationTracking.contains(groupResource)
+    }
+
+    static let generationTracking: Set<GroupResource> = [
+        GroupResource(group: "apps", resource: "deployments"), GroupResource(group: "apps", resource: "replicasets"),
+        GroupResource(group: "apps", resource: "statefulsets"), GroupResource(group: "apps", resource: "daemonsets"),
+        GroupResource(group: "batch", resource: "jobs"), GroupResource(group: "batch", resource: "cronjobs"),
+        GroupResource(group: "", resource: "replicationcontrollers"),
+        GroupResource(group: "networking.k8s.io", resource: "ingresses"),
+        GroupResource(group: "networking.k8s.io", resource: "networkpolicies"),
+        GroupResource(group: "policy", resource: "poddisruptionbudgets"),
+        GroupResource(group: "autoscaling", resource: "horizontalpodautoscalers"),
+        GroupResource(group: "discovery.k8s.io", resource: "endpointslices"),
+        GroupResource(group: "apiextensions.k8s.io", resource: "customresourcedefinitions"),
+    ]
+
     public static let allVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
 
     public var groupResource: GroupResource { GroupResource(group: group, resource: resource) }

@@ -14,10 +14,12 @@ public enum YAML {
     public static func decodeAll(_ text: String) throws -> [JSON] {
         do {
             var documents: [JSON] = []
-            for node in try Yams.compose_all(yaml: text, .basic) {
+            var sequence = try Yams.compose_all(yaml: text, .basic)
+            while let node = sequence.next() {
                 let value = try convert(node)
                 if !value.isNull { documents.append(value) }
             }
+            if let error = sequence.error { throw error }
             return documents
         } catch let error as YAMLError {
             throw error

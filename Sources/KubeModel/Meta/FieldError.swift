@@ -76,7 +76,7 @@ public struct FieldError: Error, Hashable, Sendable, CustomStringConvertible {
     public var errorBody: String {
         var s = reasonText
         switch reason {
-        case .required, .forbidden, .tooLong, .internal, .tooMany:
+        case .required, .forbidden, .tooLong, .internal:
             break
         default:
             if let value = badValue { s += ": " + Self.render(value) }
@@ -88,13 +88,26 @@ public struct FieldError: Error, Hashable, Sendable, CustomStringConvertible {
     /// `spec.replicas: Invalid value: -1: must be greater than or equal to 0`.
     public var description: String { field.isEmpty ? errorBody : "\(field): \(errorBody)" }
 
-    /// Values as Go's `%#v`-like rendering in field errors: strings quoted, numbers bare.
+    /// Values as apimachinery renders them in field errors (Go's `%#v` for untyped JSON values): strings
+    /// quoted, numbers bare, null as "null", maps and lists with their Go types.
     static func render(_ value: JSON) -> String {
         switch value {
-        case .string(let s): return "\"\(s)\""
-        case .null: return "null"
-        case .object: return "{...}"
-        case .array(let a): return "[" + a.map(render).joined(separator: ",") + "]"
+        case .null: return "\"null\""
+        default: return goSyntax(value)
+        }
+    }
+
+    static func goSyntax(_ value: JSON) -> String {
+        switch value {
+        case .string(let s): return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        case .null: return "interface {}(nil)"
+        case .object(let o):
+            // Maps of strings (labels, selectors' matchLabels) are typed in Go; print them as Go does.
+            let type = o.values.allSatisfy({ $0.stringValue != nil }) && !o.isEmpty ? "map[string]string" : "map[string]interface {}"
+            return type + "{" + o.keys.sorted().map { "\"\($0)\":\(goSyntax(o[$0]!))" }.joined(separator: ", ") + "}"
+        case .array(let a):
+            let type = a.allSatisfy({ $0.stringValue != nil }) && !a.isEmpty ? "[]string" : "[]interface {}"
+            return type + "{" + a.map(goSyntax).joined(separator: ", ") + "}"
         default: return value.serializedString()
         }
     }

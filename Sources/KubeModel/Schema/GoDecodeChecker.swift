@@ -81,7 +81,7 @@ struct GoDecodeChecker {
                 return
             }
             if node.properties != nil {
-                let structName = node.goStructName ?? inStruct
+                let structName = node.goStructName ?? node.kindName ?? inStruct
                 if sortedKeys {
                     for key in dict.keys.sorted() { checkField(key, dict[key] ?? .null, node, structName) }
                 } else {

@@ -27,7 +27,7 @@ public enum SchemaDefaulter {
                 if dict[key]?.isNull == true {
                     if !child.nullable && child.defaultValue == nil { dict.removeValue(forKey: key) }
                 } else if dict[key]?.isObject == true || dict[key]?.isArray == true {
-                    dropNonNullableNulls(&dict[key]!, child)
+                    dropNonNullableNulls(&dict[key, default: .null], child)
                 }
             }
             value = .object(dict)
@@ -64,12 +64,12 @@ public enum SchemaDefaulter {
             let additional = node.additionalProperties
             for key in Array(dict.keys) {
                 if let property = node.property(key) {
-                    applyDefaults(&dict[key]!, property)
+                    applyDefaults(&dict[key, default: .null], property)
                 } else if let additional {
                     if dict[key]?.isNull == true, !additional.nullable, let defaultValue = additional.defaultValue {
                         dict[key] = defaultValue
                     }
-                    applyDefaults(&dict[key]!, additional)
+                    applyDefaults(&dict[key, default: .null], additional)
                 }
             }
             value = .object(dict)

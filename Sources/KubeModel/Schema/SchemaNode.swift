@@ -178,6 +178,13 @@ final class SchemaNode: Sendable {
         sorted ? dict.keys.sorted() : Array(dict.keys)
     }
 
+    /// The kind of a top-level kind schema (`x-kubernetes-group-version-kind`), which is also its Go struct
+    /// name: the root of a `Schema` taken from a set is the definition itself, not a reference to it.
+    var kindName: String? {
+        guard case .array(let kinds)? = self["x-kubernetes-group-version-kind"], let first = kinds.first else { return nil }
+        return first["kind"]?.stringValue
+    }
+
     // MARK: - Scanning
 
     /// The attributes read from one dictionary in a single pass.

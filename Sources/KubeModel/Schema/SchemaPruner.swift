@@ -81,11 +81,11 @@ struct SchemaPruner {
                 case .metadata:
                     guard dict[key]?.isObject == true else { continue }
                     path.push(.field(key))
-                    prune(&dict[key]!, Self.metadataNode(for: node), isResource: false)
+                    prune(&dict[key, default: .null], Self.metadataNode(for: node), isResource: false)
                     path.pop()
                 case .child(let childNode, let element):
                     path.push(element)
-                    prune(&dict[key]!, childNode, isResource: false)
+                    prune(&dict[key, default: .null], childNode, isResource: false)
                     path.pop()
                 }
             }
