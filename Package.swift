@@ -8,6 +8,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tack", targets: ["tack"]),
+        .library(name: "KubeModel", targets: ["KubeModel"]),
+        .library(name: "ObjectStore", targets: ["ObjectStore"]),
+        .library(name: "APIServer", targets: ["APIServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
