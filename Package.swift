@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "KubeModel", targets: ["KubeModel"]),
         .library(name: "ObjectStore", targets: ["ObjectStore"]),
         .library(name: "APIServer", targets: ["APIServer"]),
+        .library(name: "KubeClient", targets: ["KubeClient"]),
+        .library(name: "ControllerRuntime", targets: ["ControllerRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -43,6 +45,29 @@ let package = Package(
                 "KubeModel",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HashTreeCollections", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The Kubernetes client every controller uses: kubeconfig, discovery, typed and unstructured access,
+        // patches, server-side apply, watch. JSON only on the wire. No dependency on the server side.
+        .target(
+            name: "KubeClient",
+            dependencies: [
+                "KubeModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Informers, work queues, controllers and leader election over KubeClient.
+        .target(
+            name: "ControllerRuntime",
+            dependencies: [
+                "KubeModel", "KubeClient",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -89,6 +114,22 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
+        ),
+        // An in-process embedded cluster over HTTPS for client and runtime tests.
+        .target(
+            name: "TestCluster",
+            dependencies: ["APIServer", "ObjectStore", "KubeClient", "KubeModel", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestCluster"
+        ),
+        .testTarget(
+            name: "KubeClientTests",
+            dependencies: ["KubeClient", "KubeModel", "APIServer", "TestSupport", "TestCluster"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "ControllerRuntimeTests",
+            dependencies: ["ControllerRuntime", "KubeClient", "KubeModel", "APIServer", "ObjectStore", "TestSupport", "TestCluster",
+                           .product(name: "Logging", package: "swift-log")]
         ),
         // The real kubectl, the Python client and `tack up` as a process, against the embedded server.
         .testTarget(

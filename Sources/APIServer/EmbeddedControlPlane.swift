@@ -8,6 +8,7 @@ import NIOCore
 import NIOSSL
 import ObjectStore
 import ServiceLifecycle
+import Synchronization
 
 /// Settings of an embedded control plane (`tack up`).
 public struct EmbeddedControlPlaneConfiguration: Sendable {
@@ -102,7 +103,10 @@ public final class EmbeddedControlPlane: Service, Sendable {
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: store), .init(service: loops), .init(service: app)],
             gracefulShutdownSignals: [], logger: logger))
-        defer { readyContinuation.finish() }
+        defer {
+            readyContinuation.finish()
+            lock.release()
+        }
         try await group.run()
     }
 }
@@ -110,11 +114,11 @@ public final class EmbeddedControlPlane: Service, Sendable {
 /// An exclusive lock on a data directory, held for the life of the process (released by the kernel even
 /// on SIGKILL), so that two `tack up` never share one store.
 final class DataDirectoryLock: Sendable {
-    let fd: Int32
+    private let fd: Mutex<Int32>
 
     init(directory: URL) throws {
         let path = directory.appendingPathComponent("tack.lock").path
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ControlPlaneError.lockFailed(path: path, reason: String(cString: strerror(errno))) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
@@ -124,9 +128,18 @@ final class DataDirectoryLock: Sendable {
         _ = ftruncate(fd, 0)
         let pid = "\(getpid())\n"
         _ = pid.withCString { write(fd, $0, strlen($0)) }
+        self.fd = Mutex(fd)
     }
 
-    deinit { close(fd) }
+    /// Gives the directory up (when the control plane stops); the kernel does the same if the process dies.
+    func release() {
+        fd.withLock { fd in
+            if fd >= 0 { close(fd) }
+            fd = -1
+        }
+    }
+
+    deinit { release() }
 }
 
 /// Failures starting the control plane, worded for the person who typed `tack up`.

@@ -56,7 +56,7 @@ public enum YAML {
         return "\(error)"
     }
 
-    static func convert(_ node: Node) throws -> JSON {
+    static func convert(_ node: Yams.Node) throws -> JSON {
         switch node {
         case .scalar(let scalar):
             if scalar.style == .plain || scalar.style == .any {
@@ -168,26 +168,26 @@ public enum YAML {
         return bytes.isEmpty
     }
 
-    static func makeNode(_ value: JSON) -> Node {
+    static func makeNode(_ value: JSON) -> Yams.Node {
         switch value {
-        case .null: return Node("null", Tag(.null), .plain)
-        case .bool(let b): return Node(b ? "true" : "false", Tag(.bool), .plain)
-        case .int(let i): return Node(String(i), Tag(.int), .plain)
-        case .double: return Node(value.serializedString(), Tag(.float), .plain)
+        case .null: return Yams.Node("null", Tag(.null), .plain)
+        case .bool(let b): return Yams.Node(b ? "true" : "false", Tag(.bool), .plain)
+        case .int(let i): return Yams.Node(String(i), Tag(.int), .plain)
+        case .double: return Yams.Node(value.serializedString(), Tag(.float), .plain)
         case .string(let s):
             // Quote strings that would read back as another type, and keep multi-line text readable.
             if s.contains("\n") {
                 let trailingSpace = s.split(separator: "\n", omittingEmptySubsequences: false).contains { $0.hasSuffix(" ") }
-                return Node(s, Tag(.str), trailingSpace ? .doubleQuoted : .literal)
+                return Yams.Node(s, Tag(.str), trailingSpace ? .doubleQuoted : .literal)
             }
             if resolvePlain(s) != .string(s) || needsQuoting(s) {
-                return Node(s, Tag(.str), .doubleQuoted)
+                return Yams.Node(s, Tag(.str), .doubleQuoted)
             }
-            return Node(s, Tag(.str), .any)
-        case .array(let a): return Node(a.map(makeNode), Tag(.seq), .block)
+            return Yams.Node(s, Tag(.str), .any)
+        case .array(let a): return Yams.Node(a.map(makeNode), Tag(.seq), .block)
         case .object(let o):
-            let pairs = o.keys.sorted().map { (Node($0, Tag(.str), resolvePlain($0) != .string($0) ? .doubleQuoted : .any), makeNode(o[$0]!)) }
-            return Node(pairs, Tag(.map), .block)
+            let pairs = o.keys.sorted().map { (Yams.Node($0, Tag(.str), resolvePlain($0) != .string($0) ? .doubleQuoted : .any), makeNode(o[$0]!)) }
+            return Yams.Node(pairs, Tag(.map), .block)
         }
     }
 
