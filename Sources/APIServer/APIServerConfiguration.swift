@@ -24,6 +24,12 @@ public struct APIServerConfiguration: Sendable {
     /// How often a watch that asked for bookmarks gets one.
     public var bookmarkInterval: Duration = .seconds(60)
 
+    /// Concurrent requests served before answering 429 Too Many Requests with `Retry-After`, as
+    /// kube-apiserver's `--max-requests-inflight` / `--max-mutating-requests-inflight` (watches and followed
+    /// logs, being long-running, do not count).
+    public var maxRequestsInFlight = 400
+    public var maxMutatingRequestsInFlight = 200
+
     /// `host:port` clients reach the server at (legacy discovery's `serverAddressByClientCIDRs`).
     public var advertiseAddress = "127.0.0.1:6443"
 

@@ -164,3 +164,19 @@ struct BadInputTests {
         #expect(await api.get("/api/v1/namespaces/default/configmaps", accept: "text/html").status == 406)
     }
 }
+
+@Suite("Overload")
+struct OverloadTests {
+    @Test("requests beyond the in-flight limit get 429 with Retry-After; watches do not count")
+    func tooManyRequests() async throws {
+        let api = try await TestAPI()
+        api.handler.inFlight.withLock { $0.writes = api.handler.configuration.maxMutatingRequestsInFlight }
+        let refused = await api.create("/api/v1/namespaces/default/configmaps", configMap("x"))
+        #expect(refused.status == 429)
+        #expect(refused.reason == "TooManyRequests")
+        #expect(refused.header("Retry-After") == ["1"])
+        #expect(await api.get("/api/v1/namespaces/default/configmaps").status == 200, "reads have their own limit")
+        api.handler.inFlight.withLock { $0.writes = 0 }
+        #expect(await api.create("/api/v1/namespaces/default/configmaps", configMap("x")).status == 201)
+    }
+}

@@ -162,3 +162,32 @@ struct SharedInformerFactoryTests {
         #expect(late.store.get("default") != nil)
     }
 }
+
+@Suite("Informer resync")
+struct InformerResyncTests {
+    @Test("a resync replays every cached object to handlers as an update, on the injected clock")
+    func resyncReplaysCache() async throws {
+        let cluster = try await EmbeddedTestCluster.start()
+        let client = try cluster.client()
+        defer { Task { await client.shutdown(); await cluster.destroy() } }
+        for name in ["a", "b"] { _ = try await client.resource(ConfigMap.self, namespace: "default").create(ConfigMap(name: name, namespace: "default")) }
+        let clock = ManualClock()
+        let informer = Informer(resource: client.resource(ConfigMap.self, namespace: "default"),
+                                configuration: InformerConfiguration(resyncPeriod: .seconds(30)), clock: clock)
+        try await withInformer(informer) {
+            var events = informer.events().makeAsyncIterator()
+            _ = await events.next()
+            _ = await events.next()
+            await clock.waitForSleepers(1)
+            clock.advance(by: .seconds(30))
+            var resynced: Set<String> = []
+            for _ in 0..<2 {
+                if case .updated(let old, let new)? = await events.next() {
+                    #expect(old.resourceVersion == new.resourceVersion)
+                    resynced.insert(new.name)
+                }
+            }
+            #expect(resynced == ["a", "b"])
+        }
+    }
+}

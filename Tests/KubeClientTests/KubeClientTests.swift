@@ -201,3 +201,47 @@ final class WarningLog: @unchecked Sendable {
     func append(_ s: String) { lock.lock(); items.append(s); lock.unlock() }
     var all: [String] { lock.lock(); defer { lock.unlock() }; return items }
 }
+
+@Suite("Kubernetes client under load", .serialized)
+struct KubeClientRetryTests {
+    @Test("429 Too Many Requests with Retry-After is retried until the server has room")
+    func retriesThrottledRequests() async throws {
+        let cluster = try await EmbeddedTestCluster.start()
+        let client = try cluster.client()
+        defer { Task { await client.shutdown(); await cluster.destroy() } }
+        let handler = cluster.controlPlane.handler
+        let limit = handler.configuration.maxMutatingRequestsInFlight
+        handler.occupyWriteSlots(limit)
+        let release = Task {
+            try await Task.sleep(for: .milliseconds(1500))
+            handler.occupyWriteSlots(-limit)
+        }
+        let started = ContinuousClock.now
+        let created = try await client.resource(ConfigMap.self, namespace: "default").create(ConfigMap(name: "patient", namespace: "default"))
+        #expect(created.name == "patient")
+        #expect(ContinuousClock.now - started >= .seconds(1), "the first attempts were refused and retried after Retry-After")
+        try await release.value
+    }
+
+    @Test("an exec credential plugin supplies the token, as cloud plugins do")
+    func execPluginAuthenticates() async throws {
+        let cluster = try await EmbeddedTestCluster.start()
+        defer { Task { await cluster.destroy() } }
+        let token = cluster.controlPlane.credentials.adminToken
+        let script = cluster.directory.appendingPathComponent("token-plugin.sh")
+        try """
+        #!/bin/sh
+        cat <<JSON
+        {"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"\(token)"}}
+        JSON
+        """.write(to: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        var configuration = try KubeconfigLoader.load(kubeconfig: cluster.controlPlane.kubeconfigPath.path, environment: [:])
+        configuration.credentials = .exec(ExecConfiguration(apiVersion: "client.authentication.k8s.io/v1", command: script.path, args: [],
+                                                            env: [:], installHint: nil, provideClusterInfo: false, interactiveMode: "Never"))
+        let client = try KubeClient(configuration: configuration)
+        defer { Task { await client.shutdown() } }
+        let namespaces = try await client.resource(Namespace.self).list()
+        #expect(namespaces.items.contains { $0.name == "default" })
+    }
+}

@@ -11,12 +11,13 @@ import Synchronization
 public final class KubeAPIHandler: Sendable {
     let store: ObjectStore
     public let registry: ResourceRegistry
-    let configuration: APIServerConfiguration
+    public let configuration: APIServerConfiguration
     let allocator: ServiceAllocator
     let logger: Logger
     let now: @Sendable () -> Date
     let logs: (any PodLogProvider)?
     let openAPICache = Mutex<[GroupVersion: OpenAPICacheEntry]>([:])
+    let inFlight = Mutex<(reads: Int, writes: Int)>((0, 0))
 
     public init(store: ObjectStore, registry: ResourceRegistry, configuration: APIServerConfiguration,
                 logs: (any PodLogProvider)? = nil, logger: Logger = Logger(label: "tack.apiserver"),
@@ -36,6 +37,33 @@ public final class KubeAPIHandler: Sendable {
 
     /// Handles one request. Never throws: failures become `Status` responses.
     public func handle(_ request: APIRequest) async -> APIResponse {
+        let mutating = request.method != "GET" && request.method != "HEAD"
+        let longRunning = request.query.bool("watch") == true || request.query.bool("follow") == true || request.path.contains("/watch/")
+        if !longRunning {
+            let admitted = inFlight.withLock { counts -> Bool in
+                if mutating {
+                    guard counts.writes < configuration.maxMutatingRequestsInFlight else { return false }
+                    counts.writes += 1
+                } else {
+                    guard counts.reads < configuration.maxRequestsInFlight else { return false }
+                    counts.reads += 1
+                }
+                return true
+            }
+            guard admitted else {
+                var error = APIError(code: 429, reason: "TooManyRequests", message: "Too many requests, please try again later.",
+                                     details: ["retryAfterSeconds": 1])
+                error.headers = [("Retry-After", "1")]
+                return .error(error)
+            }
+        }
+        defer {
+            if !longRunning {
+                inFlight.withLock { counts in
+                    if mutating { counts.writes -= 1 } else { counts.reads -= 1 }
+                }
+            }
+        }
         do {
             return try await route(request)
         } catch let error as APIError {
@@ -105,4 +133,11 @@ public final class KubeAPIHandler: Sendable {
     }
 
     var nowString: String { Timestamp.format(now()) }
+}
+
+extension KubeAPIHandler {
+    /// Takes (or, negative, gives back) mutating request slots: lets tests drive the server into overload.
+    public func occupyWriteSlots(_ count: Int) {
+        inFlight.withLock { $0.writes += count }
+    }
 }
