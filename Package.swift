@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "APIServer", targets: ["APIServer"]),
         .library(name: "KubeClient", targets: ["KubeClient"]),
         .library(name: "ControllerRuntime", targets: ["ControllerRuntime"]),
+        .library(name: "LocalCluster", targets: ["LocalCluster"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -93,11 +94,29 @@ let package = Package(
             ],
             resources: [.copy("Resources")]
         ),
+        // Process spawning the Swift Glibc overlay cannot express (new session, chdir in posix_spawn).
+        .target(name: "CTackSystem"),
+        // The local runtime of embedded mode: workload controllers, the kubelet (pods as processes), the
+        // service and ingress proxies, and the image catalog. Controllers talk to the API through KubeClient.
+        .target(
+            name: "LocalCluster",
+            dependencies: [
+                "KubeModel", "KubeClient", "ControllerRuntime", "APIServer", "CTackSystem",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .executableTarget(
             name: "tack",
             dependencies: [
                 "APIServer",
                 "KubeModel",
+                "LocalCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -129,6 +148,14 @@ let package = Package(
         .testTarget(
             name: "ControllerRuntimeTests",
             dependencies: ["ControllerRuntime", "KubeClient", "KubeModel", "APIServer", "ObjectStore", "TestSupport", "TestCluster",
+                           .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "LocalClusterTests",
+            dependencies: ["LocalCluster", "ControllerRuntime", "KubeClient", "KubeModel", "APIServer", "TestSupport", "TestCluster",
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log")]
         ),
         // The real kubectl, the Python client and `tack up` as a process, against the embedded server.

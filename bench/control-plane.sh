@@ -5,6 +5,7 @@
 # See bench/README.md for what each scenario measures; docs/benchmarks.md for results.
 #
 #   bench/control-plane.sh [--reps N] [--duration SECONDS] [--only LIST] [--skip-install] [--skip-build]
+#                          [--tack-binary PATH]
 #
 # LIST is a comma-separated subset of: write,get,tls,crash,watch,native,start (default: all).
 # It is idempotent: installs what it needs, builds in its own scratch path, uses its own temporary data
@@ -18,6 +19,7 @@ DURATION=20
 ONLY="write,get,tls,crash,watch,native,start"
 INSTALL=1
 BUILD=1
+TACK=""
 while [[ $# -gt 0 ]]; do
     case $1 in
     --reps) REPS=$2; shift 2 ;;
@@ -25,7 +27,8 @@ while [[ $# -gt 0 ]]; do
     --only) ONLY=$2; shift 2 ;;
     --skip-install) INSTALL=0; shift ;;
     --skip-build) BUILD=0; shift ;;
-    *) echo "usage: $0 [--reps N] [--duration SECONDS] [--only write,get,tls,crash,watch,native,start] [--skip-install] [--skip-build]" >&2; exit 2 ;;
+    --tack-binary) TACK=$2; shift 2 ;;  # measure this binary instead of building the working tree
+    *) echo "usage: $0 [--reps N] [--duration SECONDS] [--only write,get,tls,crash,watch,native,start] [--skip-install] [--skip-build] [--tack-binary PATH]" >&2; exit 2 ;;
     esac
 done
 wants() { [[ ",$ONLY," == *",$1,"* ]]; }
@@ -38,7 +41,8 @@ RESULTS="$OUT/results.tsv"
 TACK_PORT=16443
 ETCD_PORT=22379
 ETCD_PEER_PORT=22380
-TACK="$ROOT/.build-bench/release/tack"
+BUILD_TACK=1
+if [[ -n $TACK ]]; then BUILD_TACK=0; else TACK="$ROOT/.build-bench/release/tack"; fi
 WATCH="$BENCH/WatchLatency/.build/release/WatchLatency"
 export BENCH_WRK_DIR="$BENCH/wrk"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -60,11 +64,24 @@ if [[ $INSTALL == 1 ]]; then
     fi
 fi
 if [[ $BUILD == 1 ]]; then
-    log "building tack (release, scratch path .build-bench)"
-    (cd "$ROOT" && swift build -c release --product tack --scratch-path "$ROOT/.build-bench")
+    if [[ $BUILD_TACK == 1 ]]; then
+        log "building tack (release, scratch path .build-bench)"
+        (cd "$ROOT" && swift build -c release --product tack --scratch-path "$ROOT/.build-bench")
+    fi
     log "building WatchLatency (release)"
     (cd "$BENCH/WatchLatency" && swift build -c release --scratch-path "$BENCH/WatchLatency/.build")
 fi
+
+{
+    echo "date: $(date -u +%FT%TZ)"
+    echo "machine: $(nproc) cores, $(free -m | awk '/^Mem:/ {print $2}') MB memory, Linux $(uname -r)"
+    echo "cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+    echo "tack: $TACK ($("$TACK" --version 2>/dev/null || echo unknown)), tree $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' + uncommitted changes')"
+    echo "etcd: $(etcd --version | head -1)"
+    echo "wrk: $(wrk -v 2>&1 | head -1)"
+    echo "hyperfine: $(hyperfine --version)"
+} > "$OUT/versions.txt"
+cat "$OUT/versions.txt" >&2
 
 # ---- Servers ------------------------------------------------------------------------------------------
 
@@ -136,7 +153,8 @@ stop_tack() { kill -TERM "$TACK_PID"; wait "$TACK_PID" 2>/dev/null || true; rm -
 wrk_run() {
     local scenario=$1 server=$2 mode=$3 rep=$4 threads=$5 conns=$6 script=$7 url=$8
     local raw="$OUT/raw/$scenario-$server-$mode-$rep.txt"
-    log "$scenario $server ($mode) rep $rep: wrk -t$threads -c$conns -d${DURATION}s $script"
+    log "$scenario $server ($mode) rep $rep: wrk -t$threads -c$conns -d${DURATION}s $script (load $(cut -d' ' -f1 /proc/loadavg))"
+    record "$scenario" "$server" "$mode" "$rep" load1_before "$(cut -d' ' -f1 /proc/loadavg)"
     BENCH_RUN="r$rep$RANDOM" wrk -t"$threads" -c"$conns" -d"${DURATION}s" --timeout 10s --latency \
         -s "$BENCH_WRK_DIR/$script" "$url" > "$raw" 2>&1
     local line

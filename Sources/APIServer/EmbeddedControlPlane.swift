@@ -42,9 +42,7 @@ public final class EmbeddedControlPlane: Service, Sendable {
     let loops: ControlPlaneLoops
     let lock: DataDirectoryLock
     let logger: Logger
-    let readyContinuation: AsyncStream<Int>.Continuation
-    /// Yields the bound port once the server is serving.
-    public let ready: AsyncStream<Int>
+    let readiness = Mutex<(port: Int?, ended: Bool, waiters: [CheckedContinuation<Int?, Never>])>((nil, false, []))
 
     public init(configuration: EmbeddedControlPlaneConfiguration, logger: Logger = Logger(label: "tack"),
                 logs: (any PodLogProvider)? = nil) throws {
@@ -58,7 +56,30 @@ public final class EmbeddedControlPlane: Service, Sendable {
         api.advertiseAddress = "\(configuration.bindAddress):\(configuration.apiPort)"
         handler = KubeAPIHandler(store: store, registry: ResourceRegistry(), configuration: api, logs: logs, logger: logger)
         loops = ControlPlaneLoops(handler: handler, logger: logger)
-        (ready, readyContinuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Waits until the API server is serving and returns its port; nil if it stopped first. Any number of
+    /// callers may wait.
+    public func waitUntilReady() async -> Int? {
+        await withCheckedContinuation { continuation in
+            let answer = readiness.withLock { r -> Int?? in
+                if let port = r.port { return .some(port) }
+                if r.ended { return .some(nil) }
+                r.waiters.append(continuation)
+                return .none
+            }
+            if let answer { continuation.resume(returning: answer) }
+        }
+    }
+
+    func announceReady(_ port: Int?) {
+        let waiters = readiness.withLock { r -> [CheckedContinuation<Int?, Never>] in
+            if let port { r.port = port } else { r.ended = true }
+            let w = r.waiters
+            r.waiters = []
+            return w
+        }
+        for w in waiters { w.resume(returning: port) }
     }
 
     /// Path of the kubeconfig written for the admin user.
@@ -78,7 +99,6 @@ public final class EmbeddedControlPlane: Service, Sendable {
                 privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(credentials.serverKeyPEM.utf8), format: .pem)))
             server = try .tls(.http1(), tlsConfiguration: tls)
         }
-        let readyContinuation = self.readyContinuation
         let kubeconfigPath = self.kubeconfigPath
         let credentials = self.credentials
         let bindAddress = configuration.bindAddress
@@ -95,7 +115,7 @@ public final class EmbeddedControlPlane: Service, Sendable {
                 } catch {
                     logger.error("could not write the kubeconfig", metadata: ["path": "\(kubeconfigPath.path)", "error": "\(error)"])
                 }
-                readyContinuation.yield(port)
+                self.announceReady(port)
             },
             logger: logger)
         let bootstrap = Bootstrap(handler: handler, installCRDs: configuration.installBundledCRDs, logger: logger)
@@ -104,7 +124,7 @@ public final class EmbeddedControlPlane: Service, Sendable {
             services: [.init(service: store), .init(service: loops), .init(service: app)],
             gracefulShutdownSignals: [], logger: logger))
         defer {
-            readyContinuation.finish()
+            announceReady(nil)
             lock.release()
         }
         try await group.run()

@@ -1,3 +1,4 @@
+import KubeClient
 import KubeModel
 import Logging
 import ServiceLifecycle
@@ -92,6 +93,10 @@ public final class Controller: Service, Sendable {
                     await queue.addAfter(key, delay: delay)
                 }
             } catch is CancellationError {
+                await queue.addRateLimited(key)
+            } catch let error as KubeError where error.isConflict {
+                // A stale cache: normal, and retried at once (upstream logs these at a low verbosity).
+                logger.debug("reconcile hit a conflict; retrying", metadata: ["controller": "\(name)", "key": "\(key)"])
                 await queue.addRateLimited(key)
             } catch {
                 let requeues = await queue.numRequeues(key)

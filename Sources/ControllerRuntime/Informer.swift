@@ -145,7 +145,9 @@ public final class Informer<Object: KubeObject>: Service, Sendable {
     // MARK: Running
 
     public func run() async throws {
-        try await withGracefulShutdownHandler {
+        defer { finishHandlers() }
+        // Graceful shutdown cancels the list-watch loop; handlers' streams end.
+        try? await cancelWhenGracefulShutdown {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await self.reflect() }
                 if let period = self.configuration.resyncPeriod {
@@ -159,10 +161,7 @@ public final class Informer<Object: KubeObject>: Service, Sendable {
                 try await group.next()
                 group.cancelAll()
             }
-        } onGracefulShutdown: {
-            self.finishHandlers()
         }
-        finishHandlers()
     }
 
     func finishHandlers() {

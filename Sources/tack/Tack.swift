@@ -7,7 +7,7 @@ struct Tack: AsyncParsableCommand {
         commandName: "tack",
         abstract: "GitOps delivery in one binary: sync clusters with git, progressive rollouts, pipelines.",
         version: TackVersion.current,
-        subcommands: [Up.self, Kubeconfig.self])
+        subcommands: [Up.self, Kubeconfig.self, RolloutsDemo.self])
 }
 
 enum TackVersion {

@@ -11,7 +11,7 @@ private final class ClockTestState<Value: Sendable>: Sendable {
     func update<R>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
 }
 
-@Suite("ManualClock")
+@Suite("ManualClock", .timeLimit(.minutes(1)))
 struct ManualClockTests {
     @Test("a sleeper wakes only once time reaches its deadline")
     func sleeperWakesAtDeadline() async throws {

@@ -42,7 +42,7 @@ private func eventually(_ condition: () async -> Bool) async {
     while await !condition() { await Task.yield() }
 }
 
-@Suite("WorkQueue")
+@Suite("WorkQueue", .timeLimit(.minutes(1)))
 struct WorkQueueTests {
     @Test("a key added many times before a get is handed out once", arguments: [1, 2, 10, 500])
     func deduplicates(times: Int) async {

@@ -190,3 +190,19 @@ struct TimeTests {
         #expect(HumanDuration.format(seconds) == text)
     }
 }
+
+@Suite("Object metadata accessors")
+struct ObjectMetaAccessorTests {
+    @Test("setting an empty value removes the field instead of writing null")
+    func emptyValuesRemoveFields() {
+        var o: JSON = ["metadata": ["name": "x", "labels": ["a": "b"], "annotations": ["c": "d"], "finalizers": ["f"]]]
+        o.labels = [:]
+        o.annotations = [:]
+        o.finalizers = []
+        o.resourceVersion = ""
+        o.generation = 0
+        #expect(o == ["metadata": ["name": "x"]])
+        o.labels = ["app": "web"]
+        #expect(o["metadata"]?["labels"] == ["app": "web"])
+    }
+}

@@ -37,7 +37,7 @@ public final class EmbeddedTestCluster: @unchecked Sendable {
         logger.logLevel = .error
         let controlPlane = try EmbeddedControlPlane(configuration: configuration, logger: logger)
         let runner = Task { try await controlPlane.run() }
-        for await bound in controlPlane.ready { return (controlPlane, runner, bound) }
+        if let bound = await controlPlane.waitUntilReady() { return (controlPlane, runner, bound) }
         runner.cancel()
         _ = try? await runner.value
         throw TestClusterError(message: "the control plane stopped before it was ready")

@@ -1,6 +1,7 @@
 import Foundation
 import KubeModel
 import ObjectStore
+import Synchronization
 
 /// Serves `pods/log`. The local runtime provides it; without one, logs are unavailable.
 public protocol PodLogProvider: Sendable {
@@ -220,5 +221,23 @@ extension KubeAPIHandler {
             body["status"] = ["userInfo": ["username": .string(ctx.request.user), "groups": ["system:masters", "system:authenticated"]]]
         }
         return .json(201, body)
+    }
+}
+
+/// A `PodLogProvider` filled in later: the API server starts before the kubelet that serves logs.
+public final class PodLogProviderSlot: PodLogProvider, Sendable {
+    private let provider = Mutex<(any PodLogProvider)?>(nil)
+
+    public init() {}
+
+    public func set(_ provider: any PodLogProvider) {
+        self.provider.withLock { $0 = provider }
+    }
+
+    public func log(pod: JSON, options: PodLogOptions) async throws -> APIResponse.Body {
+        guard let provider = provider.withLock({ $0 }) else {
+            throw APIError.badRequest("container \"\(options.container)\" in pod \"\(pod.name)\" is waiting to start: no local runtime is running in this Tack instance")
+        }
+        return try await provider.log(pod: pod, options: options)
     }
 }

@@ -9,29 +9,29 @@ extension JSON {
 
     public var name: String {
         get { meta("name") ?? "" }
-        set { self[path: ["metadata", "name"]] = newValue.isEmpty ? nil : .string(newValue) }
+        set { self[path: ["metadata", "name"]] = newValue.isEmpty ? JSON?.none : .string(newValue) }
     }
 
     public var namespace: String {
         get { meta("namespace") ?? "" }
-        set { self[path: ["metadata", "namespace"]] = newValue.isEmpty ? nil : .string(newValue) }
+        set { self[path: ["metadata", "namespace"]] = newValue.isEmpty ? JSON?.none : .string(newValue) }
     }
 
     public var generateName: String { meta("generateName") ?? "" }
 
     public var uid: String {
         get { meta("uid") ?? "" }
-        set { self[path: ["metadata", "uid"]] = newValue.isEmpty ? nil : .string(newValue) }
+        set { self[path: ["metadata", "uid"]] = newValue.isEmpty ? JSON?.none : .string(newValue) }
     }
 
     public var resourceVersion: String {
         get { meta("resourceVersion") ?? "" }
-        set { self[path: ["metadata", "resourceVersion"]] = newValue.isEmpty ? nil : .string(newValue) }
+        set { self[path: ["metadata", "resourceVersion"]] = newValue.isEmpty ? JSON?.none : .string(newValue) }
     }
 
     public var generation: Int64 {
         get { self["metadata"]?["generation"]?.int64Value ?? 0 }
-        set { self[path: ["metadata", "generation"]] = newValue == 0 ? nil : .int(newValue) }
+        set { self[path: ["metadata", "generation"]] = newValue == 0 ? JSON?.none : .int(newValue) }
     }
 
     public var creationTimestamp: String? { meta("creationTimestamp") }
@@ -43,28 +43,28 @@ extension JSON {
 
     public var labels: [String: String] {
         get { Self.stringMap(self["metadata"]?["labels"]) }
-        set { self[path: ["metadata", "labels"]] = newValue.isEmpty ? nil : JSON(newValue) }
+        set { self[path: ["metadata", "labels"]] = newValue.isEmpty ? JSON?.none : JSON(newValue) }
     }
 
     public var annotations: [String: String] {
         get { Self.stringMap(self["metadata"]?["annotations"]) }
-        set { self[path: ["metadata", "annotations"]] = newValue.isEmpty ? nil : JSON(newValue) }
+        set { self[path: ["metadata", "annotations"]] = newValue.isEmpty ? JSON?.none : JSON(newValue) }
     }
 
     public var finalizers: [String] {
         get { self["metadata"]?["finalizers"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
-        set { self[path: ["metadata", "finalizers"]] = newValue.isEmpty ? nil : JSON(newValue) }
+        set { self[path: ["metadata", "finalizers"]] = newValue.isEmpty ? JSON?.none : JSON(newValue) }
     }
 
     public var ownerReferences: [OwnerReference] {
         get { self["metadata"]?["ownerReferences"]?.arrayValue?.compactMap(OwnerReference.init(json:)) ?? [] }
-        set { self[path: ["metadata", "ownerReferences"]] = newValue.isEmpty ? nil : .array(newValue.map(\.json)) }
+        set { self[path: ["metadata", "ownerReferences"]] = newValue.isEmpty ? JSON?.none : .array(newValue.map(\.json)) }
     }
 
     /// The owner reference marked `controller: true`, if any.
     public var controllerReference: OwnerReference? { ownerReferences.first { $0.controller } }
 
-    static func stringMap(_ value: JSON?) -> [String: String] {
+    public static func stringMap(_ value: JSON?) -> [String: String] {
         guard case .object(let o)? = value else { return [:] }
         var result: [String: String] = [:]
         result.reserveCapacity(o.count)

@@ -18,7 +18,7 @@ public struct ConfigMap: TypedKubeObject {
     public init(json: JSON) { self.json = json }
     public var data: [String: String] {
         get { JSON.stringMap(json["data"]) }
-        set { json["data"] = newValue.isEmpty ? nil : JSON(newValue) }
+        set { json["data"] = newValue.isEmpty ? JSON?.none : JSON(newValue) }
     }
 }
 

@@ -21,12 +21,7 @@ final class LiveCluster: @unchecked Sendable {
         logger.logLevel = .warning
         let controlPlane = try EmbeddedControlPlane(configuration: configuration, logger: logger)
         let runner = Task { try await controlPlane.run() }
-        var port: Int?
-        for await p in controlPlane.ready {
-            port = p
-            break
-        }
-        guard let port else {
+        guard let port = await controlPlane.waitUntilReady() else {
             runner.cancel()
             _ = try await runner.value
             throw ClusterError(message: "the control plane stopped before it was ready")

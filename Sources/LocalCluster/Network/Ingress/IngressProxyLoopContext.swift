@@ -1,0 +1,178 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Everything one event loop of the proxy owns, touched only on that loop: its copy of the routing table,
+/// round-robin positions, random generator, idle upstream connections and open client connections. Like an
+/// nginx worker, each loop balances and pools on its own, so requests never take a lock to route.
+final class IngressProxyLoopContext {
+    let eventLoop: any EventLoop
+    let shared: IngressProxyShared
+    /// The metrics shard this loop records into.
+    let shard: Int
+
+    private(set) var table = IngressRoutingTable.empty
+    private var generation = -1
+    private var roundRobin: [Int] = []
+    var random = IngressRandom()
+
+    private var idle: [String: [IngressBackendConnection]] = [:]
+    /// `IngressEndpoint.description` of every endpoint in the table.
+    private var liveEndpoints: Set<String> = []
+    private var clients: [ObjectIdentifier: any Channel] = [:]
+    private var sweeper: RepeatedTask?
+    private(set) var isShutDown = false
+
+    init(eventLoop: any EventLoop, shared: IngressProxyShared, shard: Int) {
+        self.eventLoop = eventLoop
+        self.shared = shared
+        self.shard = shard
+        refreshTable()
+    }
+
+    // MARK: Table
+
+    /// Takes the newest table if the server published one since the last look (one atomic load otherwise).
+    func refreshTable() {
+        guard let (newGeneration, newTable) = shared.table(newerThan: generation) else { return }
+        generation = newGeneration
+        table = newTable
+        roundRobin = (0..<newTable.backends.count).map { _ in Int.random(in: 0..<1024, using: &random) }
+        // Upstream connections to endpoints that left the table get no new requests: close them now.
+        var live: Set<String> = []
+        for backend in newTable.backends { for endpoint in backend.endpoints { live.insert(endpoint.description) } }
+        liveEndpoints = live
+        for (key, connections) in idle where !live.contains(key) {
+            idle[key] = nil
+            for connection in connections { connection.close() }
+        }
+    }
+
+    /// The next endpoint of a backend in round-robin order, skipping `avoiding` when another exists.
+    func nextEndpoint(backend id: Int, avoiding: IngressEndpoint? = nil) -> IngressEndpoint? {
+        guard id < table.backends.count else { return nil }
+        let backend = table.backends[id]
+        let position = roundRobin[id]
+        roundRobin[id] = position &+ 1
+        guard var endpoint = backend.endpoint(at: position) else { return nil }
+        if let avoiding, endpoint == avoiding, backend.endpoints.count > 1, let other = backend.endpoint(at: position &+ 1) {
+            roundRobin[id] = position &+ 2
+            endpoint = other
+        }
+        return endpoint
+    }
+
+    // MARK: Upstream connections
+
+    /// An idle connection to the endpoint, most recently used first; nil when there is none.
+    func leaseIdle(_ endpoint: IngressEndpoint) -> IngressBackendConnection? {
+        guard var connections = idle[endpoint.description] else { return nil }
+        defer { idle[endpoint.description] = connections.isEmpty ? nil : connections }
+        let limit = NIODeadline.now() - shared.configuration.idleConnectionTimeout
+        while let connection = connections.popLast() {
+            if connection.isClosed || !connection.channel.isActive { continue }
+            if connection.idleSince < limit {
+                connection.close()
+                continue
+            }
+            return connection
+        }
+        return nil
+    }
+
+    /// Opens a new connection to the endpoint and calls back on this loop.
+    func connect(_ endpoint: IngressEndpoint, completion: @escaping (Result<IngressBackendConnection, any Error>) -> Void) {
+        let future = ClientBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(shared.configuration.connectTimeout)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    // Request headers were validated when decoded from the client (or are the proxy's own).
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
+                    try channel.pipeline.syncOperations.addHandler(IngressBackendHandler())
+                }
+            }
+            .connect(to: endpoint.address)
+        future.assumeIsolated().whenComplete { result in
+            switch result {
+            case .failure(let error):
+                completion(.failure(error))
+            case .success(let channel):
+                guard let handler = try? channel.pipeline.syncOperations.handler(type: IngressBackendHandler.self) else {
+                    channel.close(promise: nil)
+                    return completion(.failure(ChannelError.ioOnClosedChannel))
+                }
+                let connection = IngressBackendConnection(channel: channel, handler: handler, endpoint: endpoint)
+                // connection → handler → onClose → connection: broken when the channel closes (onClose runs once).
+                handler.onClose = {
+                    connection.isClosed = true
+                    self.forget(connection)
+                }
+                if !channel.isActive { connection.isClosed = true }
+                completion(.success(connection))
+            }
+        }
+    }
+
+    /// Returns a connection after a complete exchange; closes it when the pool is full, the endpoint left
+    /// the table, or the loop shut down.
+    func release(_ connection: IngressBackendConnection) {
+        connection.handler.delegate = nil
+        guard !connection.isClosed, connection.channel.isActive, !isShutDown else { return connection.close() }
+        let key = connection.endpoint.description
+        guard liveEndpoints.contains(key) else { return connection.close() }
+        var connections = idle[key] ?? []
+        guard connections.count < shared.configuration.maxIdleConnectionsPerEndpoint else { return connection.close() }
+        connection.idleSince = .now()
+        connection.setAutoRead(true)
+        connections.append(connection)
+        idle[key] = connections
+    }
+
+    private func forget(_ connection: IngressBackendConnection) {
+        let key = connection.endpoint.description
+        guard var connections = idle[key] else { return }
+        connections.removeAll { $0 === connection }
+        idle[key] = connections.isEmpty ? nil : connections
+    }
+
+    /// Closes idle connections past the idle timeout.
+    func sweepIdle() {
+        let limit = NIODeadline.now() - shared.configuration.idleConnectionTimeout
+        for (key, connections) in idle {
+            let (stale, fresh) = (connections.filter { $0.idleSince < limit }, connections.filter { $0.idleSince >= limit })
+            idle[key] = fresh.isEmpty ? nil : fresh
+            for connection in stale { connection.close() }
+        }
+    }
+
+    func startSweeping() {
+        guard sweeper == nil else { return }
+        let interval = shared.configuration.idleConnectionTimeout
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        sweeper = eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            bound.value.sweepIdle()
+        }
+    }
+
+    // MARK: Client connections
+
+    func register(client channel: any Channel) {
+        clients[ObjectIdentifier(channel)] = channel
+    }
+
+    func unregister(client channel: any Channel) {
+        clients[ObjectIdentifier(channel)] = nil
+    }
+
+    /// Closes every client and idle upstream connection of this loop and stops accepting new ones.
+    func shutDown() {
+        isShutDown = true
+        sweeper?.cancel()
+        sweeper = nil
+        for connections in idle.values { for connection in connections { connection.close() } }
+        idle = [:]
+        for channel in clients.values { channel.close(promise: nil) }
+        clients = [:]
+    }
+}
