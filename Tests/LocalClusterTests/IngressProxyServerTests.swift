@@ -121,8 +121,10 @@ struct IngressProxyServerTests {
         }
 
         /// Runs `body` with a started harness and shuts it down afterwards, also when `body` throws.
-        static func with(backends names: [String], octet: Int, _ body: (Harness) async throws -> Void) async throws {
-            let harness = try await start(backends: names, octet: octet)
+        static func with(backends names: [String], octet: Int,
+                         configuration: IngressProxyConfiguration = IngressProxyConfiguration(host: "127.0.0.1", port: 0),
+                         _ body: (Harness) async throws -> Void) async throws {
+            let harness = try await start(backends: names, octet: octet, configuration: configuration)
             do {
                 try await body(harness)
             } catch {
@@ -341,5 +343,54 @@ struct IngressProxyServerTests {
             #expect(absolute.hasPrefix("HTTP/1.1 200 OK\r\n"))
             #expect(backend.lastURI == "/abs?q=1")
         }
+    }
+
+    @Test("requests skip endpoints that refuse connections, up to three attempts")
+    func retriesAvoidFailedEndpoints() async throws {
+        try await Harness.with(backends: ["alive"], octet: 19) { h in
+            let ingresses = [F.ingress("web", paths: [.init(path: "/", service: "web")])]
+            let alive = try #require(h.ports["alive"])
+            // Nothing listens on .8 and .9: requests that pick them first must end up on the live endpoint.
+            h.proxy.update(IngressRoutingTable(
+                ingresses: ingresses, services: [F.service("web")],
+                endpoints: [F.endpoints("web", targets: [("127.0.19.8", alive), ("127.0.19.9", alive), ("127.0.19.1", alive)])]))
+            for _ in 0..<30 {
+                let response = try await h.request()
+                #expect(response.status == 200)
+                #expect(response.body == "alive")
+            }
+        }
+    }
+
+    @Test("an upstream that stays silent past the read timeout gets 504")
+    func readTimeout() async throws {
+        var configuration = IngressProxyConfiguration(host: "127.0.0.1", port: 0)
+        configuration.readTimeout = .milliseconds(300)
+        try await Harness.with(backends: ["stuck"], octet: 20, configuration: configuration) { h in
+            h.route([F.ingress("web", paths: [.init(path: "/", service: "web")])], ["web": ["stuck"]])
+            let clock = ContinuousClock()
+            let start = clock.now
+            let response = try await h.request("/hang")
+            #expect(response.status == 504)
+            #expect(clock.now - start < .seconds(5))
+            #expect(try await h.request("/fine").status == 200)
+        }
+    }
+
+    @Test("a port in use fails the start with a message that names the address")
+    func portInUse() async throws {
+        let first = IngressProxyServer(configuration: IngressProxyConfiguration(host: "127.0.0.1", port: 0))
+        let address = try await first.start()
+        let port = try #require(address.port)
+        let second = IngressProxyServer(configuration: IngressProxyConfiguration(host: "127.0.0.1", port: port))
+        do {
+            try await second.start()
+            Issue.record("the second proxy started on a port in use")
+        } catch let error as IngressListenError {
+            #expect(error.description.hasPrefix("ingress proxy: cannot listen on 127.0.0.1:\(port) ("))
+            #expect(error.description.hasSuffix("choose another port with --ingress-port"))
+        }
+        await second.stop()
+        await first.stop()
     }
 }

@@ -5,7 +5,7 @@ import Synchronization
 
 /// A real HTTP server on a loopback address for the ingress proxy tests: answers every request with its own
 /// name, reports the forwarding headers it received, echoes request bodies by size, and can stream large
-/// responses (`GET /bytes/<n>`). It counts requests and accepted connections, and can vanish abruptly as a
+/// responses (`GET /bytes/<n>`) or never answer (`GET /hang`). It counts requests and accepted connections, and can vanish abruptly as a
 /// killed process does.
 final class IngressTestBackend: Sendable {
     let name: String
@@ -109,6 +109,7 @@ final class IngressTestBackend: Sendable {
             var headers = HTTPHeaders()
             headers.add(name: "x-backend", value: backend.name)
             headers.add(name: "x-received-bytes", value: String(received))
+            if head.uri == "/hang" { return }  // never answers: a stuck upstream
             if head.uri.hasPrefix("/bytes/"), let size = Int(head.uri.dropFirst(7)) {
                 // A large body in many writes, chunked, to exercise streaming and back-pressure.
                 context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil)

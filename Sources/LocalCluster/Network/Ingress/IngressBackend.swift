@@ -3,7 +3,9 @@
 public struct IngressBackend: Sendable {
     /// Index of the backend in `IngressRoutingTable.backends`.
     public var id: Int
+    /// The namespace of the Service (the Ingress's namespace).
     public var namespace: String
+    /// The Service name.
     public var service: String
     /// The service port as the Ingress names it: a number or a port name.
     public var port: String
@@ -14,6 +16,7 @@ public struct IngressBackend: Sendable {
     /// Why there are no endpoints, for logs (`service default/web not found`, ...); nil when there are some.
     public var problem: String?
 
+    /// A backend; `upstreamName` derives from namespace, service and port.
     public init(id: Int, namespace: String, service: String, port: String, endpoints: [IngressEndpoint], problem: String? = nil) {
         self.id = id
         self.namespace = namespace

@@ -10,13 +10,20 @@
 /// - Weight: a uniform draw in `1...total` routes to the canary when it is `<= weight`, where `total` is
 ///   `weightTotal` when above 100 and 100 otherwise (balancer.lua ignores totals of 100 or less).
 public struct IngressCanaryPolicy: Sendable, Equatable {
+    /// `canary-by-header`: the request header that can force the canary (`always`) or the main backend (`never`).
     public var header: String?
+    /// `canary-by-header-value`: the header value that routes to the canary instead of `always`.
     public var headerValue: String?
+    /// `canary-by-header-pattern`: used when no `headerValue` is set.
     public var headerPattern: IngressHeaderPattern?
+    /// `canary-by-cookie`: the cookie whose value `always` / `never` decides.
     public var cookie: String?
+    /// `canary-weight`: requests out of `effectiveTotal` that go to the canary.
     public var weight: Int
+    /// `canary-weight-total` as written (default 100).
     public var weightTotal: Int
 
+    /// A policy from parts (tests; Ingresses use `init?(annotations:prefix:)`).
     public init(header: String? = nil, headerValue: String? = nil, headerPattern: IngressHeaderPattern? = nil, cookie: String? = nil,
                 weight: Int = 0, weightTotal: Int = 100) {
         self.header = header
@@ -84,7 +91,7 @@ public struct IngressCanaryPolicy: Sendable, Equatable {
 }
 
 extension String {
-    func trimmingASCIIWhitespace() -> String {
+    fileprivate func trimmingASCIIWhitespace() -> String {
         var slice = Substring(self)
         while let first = slice.first, first == " " || first == "\t" || first == "\n" || first == "\r" { slice.removeFirst() }
         while let last = slice.last, last == " " || last == "\t" || last == "\n" || last == "\r" { slice.removeLast() }

@@ -4,8 +4,10 @@ public struct IngressCanaryRoute: Sendable {
     public var ingress: String
     /// Index of the canary backend in `IngressRoutingTable.backends`.
     public var backend: Int
+    /// When requests go to the canary.
     public var policy: IngressCanaryPolicy
 
+    /// A canary route.
     public init(ingress: String, backend: Int, policy: IngressCanaryPolicy) {
         self.ingress = ingress
         self.backend = backend

@@ -16,9 +16,13 @@ import Synchronization
 /// controller waits for its three informers to sync before it publishes a first table. Until then requests
 /// get 404. Served Ingresses get `status.loadBalancer.ingress: [{ip}]` written through `/status`.
 public final class IngressController: Service, Sendable {
+    /// The settings the controller was created with.
     public let configuration: IngressControllerConfiguration
+    /// The proxy on the ingress port.
     public let proxy: IngressProxyServer
+    /// `/metrics` and `/healthz` on the metrics port.
     public let metricsServer: IngressMetricsServer
+    /// The metrics the proxy records and the metrics server renders.
     public var metrics: IngressMetrics { proxy.metrics }
 
     let client: KubeClient
@@ -37,6 +41,7 @@ public final class IngressController: Service, Sendable {
 
     private let state = Mutex(State())
 
+    /// Registers the Ingress, Service and Endpoints informers with `informers` (run the factory separately).
     public init(client: KubeClient, informers: SharedInformerFactory, configuration: IngressControllerConfiguration = IngressControllerConfiguration(),
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger = Logger(label: "tack.ingress")) {
         self.client = client
@@ -59,6 +64,8 @@ public final class IngressController: Service, Sendable {
         return (ingress, metrics)
     }
 
+    /// Serves until graceful shutdown or cancellation: starts the listeners, syncs on every informer event, then
+    /// stops the listeners.
     public func run() async throws {
         try await start()
         let (triggers, trigger) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))

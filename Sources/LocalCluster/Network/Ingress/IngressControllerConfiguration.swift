@@ -20,6 +20,7 @@ public struct IngressControllerConfiguration: Sendable, Equatable {
     /// addresses.
     public var statusAddress: String?
 
+    /// Defaults: ingress port 8080, metrics port 10254, bound to 127.0.0.1.
     public init(ingressPort: Int = 8080, metricsPort: Int = 10254, bindAddress: String = "127.0.0.1") {
         proxy = IngressProxyConfiguration(host: bindAddress, port: ingressPort)
         self.metricsPort = metricsPort

@@ -3,8 +3,11 @@ import NIOCore
 /// One ready address of a backend: an IP and port from an Endpoints object, resolved to a socket address
 /// once when the routing table is built so the proxy never parses addresses per request.
 public struct IngressEndpoint: Hashable, Sendable, CustomStringConvertible {
+    /// The address from the Endpoints object.
     public let ip: String
+    /// The resolved target port.
     public let port: Int
+    /// `ip` and `port` as a socket address.
     public let address: SocketAddress
     /// `ip:port` (`[ip]:port` for IPv6); also the key of the proxy's connection pools.
     public let description: String

@@ -7,12 +7,14 @@ enum IngressErrorPage {
     static let notFound = page(404)
     static let badGateway = page(502)
     static let serviceUnavailable = page(503)
+    static let gatewayTimeout = page(504)
 
     static func body(for status: Int) -> ByteBuffer {
         switch status {
         case 404: return notFound
         case 502: return badGateway
         case 503: return serviceUnavailable
+        case 504: return gatewayTimeout
         default: return page(status)
         }
     }

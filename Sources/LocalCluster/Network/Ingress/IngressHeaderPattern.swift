@@ -3,6 +3,7 @@
 /// anchors, quantifiers). A pattern that does not compile is ignored, as a failing PCRE match is in
 /// ingress-nginx ("the request will be considered as not matching").
 public struct IngressHeaderPattern: Sendable, Equatable {
+    /// The pattern as written in the annotation.
     public let pattern: String
     private let box: Box
 

@@ -2,15 +2,19 @@
 public struct IngressLocation: Sendable {
     /// The path as written in the Ingress (also the `path` metric label).
     public var path: String
+    /// How the path matches.
     public var pathType: IngressPathType
     /// The path compared with requests: as written for `Exact`; without a trailing slash for prefixes
     /// (`/` stays `/`).
     public var matchPath: String
     /// Index of the main backend in `IngressRoutingTable.backends`.
     public var backend: Int
+    /// The canary merged into this location, if any.
     public var canary: IngressCanaryRoute?
+    /// The metric labels of requests this location answers.
     public var labels: IngressRouteLabels
 
+    /// A location; `matchPath` derives from `path` and `pathType`.
     public init(path: String, pathType: IngressPathType, backend: Int, canary: IngressCanaryRoute? = nil, labels: IngressRouteLabels) {
         self.path = path
         self.pathType = pathType

@@ -19,6 +19,7 @@ import Synchronization
 ///
 /// Recording takes one lock of one shard (pick the shard by event loop); rendering merges the shards.
 public final class IngressMetrics: Sendable {
+    /// The constant labels and storage settings.
     public let configuration: IngressMetricsConfiguration
 
     /// ingress-nginx's `--time-buckets` default (Prometheus DefBuckets).
@@ -31,6 +32,7 @@ public final class IngressMetrics: Sendable {
     private let shards: [ShardBox]
     private let reloads = Mutex(ReloadState())
 
+    /// Empty metrics.
     public init(configuration: IngressMetricsConfiguration = IngressMetricsConfiguration()) {
         self.configuration = configuration
         shards = (0..<max(1, configuration.shards)).map { _ in ShardBox() }

@@ -11,6 +11,7 @@ public struct IngressMetricsConfiguration: Sendable, Equatable {
     /// Observations kept per series for the quantiles of the upstream-latency summary.
     public var summaryWindow = 1024
 
+    /// The labels ingress-nginx's default install would carry, with a pod name of its own.
     public init(controllerClass: String = "k8s.io/ingress-nginx", controllerNamespace: String = "ingress-nginx",
                 controllerPod: String = "tack-ingress-controller") {
         self.controllerClass = controllerClass

@@ -8,14 +8,18 @@ import Synchronization
 /// Serves `GET /metrics` (Prometheus text format 0.0.4) and `GET /healthz` on their own port, as
 /// ingress-nginx does on 10254.
 public final class IngressMetricsServer: Service, Sendable {
+    /// The metrics it renders.
     public let metrics: IngressMetrics
+    /// The bind address.
     public let host: String
+    /// The configured port (0: any free port; see `localAddress`).
     public let port: Int
     let group: any EventLoopGroup
     let logger: Logger
     private let channel = Mutex<(any Channel)?>(nil)
     private let stopped = Mutex(false)
 
+    /// A server for `metrics`; nothing listens until `start` or `run`.
     public init(metrics: IngressMetrics, host: String = "127.0.0.1", port: Int = 10254,
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger = Logger(label: "tack.ingress.metrics")) {
         self.metrics = metrics
@@ -33,16 +37,21 @@ public final class IngressMetricsServer: Service, Sendable {
     public func start() async throws -> SocketAddress {
         if let address = localAddress { return address }
         let metrics = self.metrics
-        let bound = try await ServerBootstrap(group: group)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(Handler(metrics: metrics))
+        let bound: any Channel
+        do {
+            bound = try await ServerBootstrap(group: group)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                        try channel.pipeline.syncOperations.addHandler(Handler(metrics: metrics))
+                    }
                 }
-            }
-            .bind(host: host, port: port)
-            .get()
+                .bind(host: host, port: port)
+                .get()
+        } catch {
+            throw IngressListenError(listener: "ingress metrics", host: host, port: port, cause: error)
+        }
         let accepted = channel.withLock { current -> Bool in
             guard current == nil, !stopped.withLock({ $0 }) else { return false }
             current = bound
@@ -56,6 +65,7 @@ public final class IngressMetricsServer: Service, Sendable {
         return address
     }
 
+    /// Stops listening.
     public func stop() async {
         stopped.withLock { $0 = true }
         let current = channel.withLock { current -> (any Channel)? in
@@ -65,6 +75,7 @@ public final class IngressMetricsServer: Service, Sendable {
         try? await current?.close()
     }
 
+    /// Listens until graceful shutdown or cancellation, then stops.
     public func run() async throws {
         try await start()
         try? await gracefulShutdown()

@@ -44,6 +44,10 @@ final class IngressProxyHandler: ChannelDuplexHandler {
     private var backendID = 0
     private var upstreamName = ""
     private var endpoint: IngressEndpoint?
+    /// Endpoints that failed this request (allocated only on failure).
+    private var failedEndpoints: [IngressEndpoint] = []
+    /// The last sign of life of the upstream: attempt start or response bytes.
+    private var upstreamActivity = NIODeadline.uptimeNanoseconds(0)
     private var connection: IngressBackendConnection?
     private var attempt = 0
     private var attemptToken = 0
@@ -84,17 +88,18 @@ final class IngressProxyHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        loop.register(client: context.channel)
+        loop.register(client: self)
         clientIP = context.channel.remoteAddress?.ipAddress ?? ""
         serverPort = context.channel.localAddress?.port.map { String($0) } ?? ""
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        loop.unregister(client: self)
         self.context = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        loop.unregister(client: context.channel)
+        loop.unregister(client: self)
         attemptToken &+= 1
         switch phase {
         case .connecting, .proxying:
@@ -208,7 +213,7 @@ final class IngressProxyHandler: ChannelDuplexHandler {
                 // The Expect header is not forwarded; the proxy invites the body itself, as nginx does.
                 context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: clientVersion, status: .continue))), promise: nil)
             }
-            dispatch(avoiding: nil)
+            dispatch()
         }
     }
 
@@ -245,16 +250,17 @@ final class IngressProxyHandler: ChannelDuplexHandler {
 
     // MARK: Upstream attempts
 
-    private func dispatch(avoiding failed: IngressEndpoint?) {
+    private func dispatch() {
         attempt += 1
         attemptToken &+= 1
         headSent = false
         bodyPartsSent = 0
-        guard let endpoint = loop.nextEndpoint(backend: backendID, avoiding: failed) else {
+        guard let endpoint = loop.nextEndpoint(backend: backendID, avoiding: failedEndpoints) else {
             return respondLocally(status: 503)
         }
         self.endpoint = endpoint
         upstreamStart = .now()
+        upstreamActivity = upstreamStart
         if let idle = loop.leaseIdle(endpoint) {
             connectTime = 0
             return attach(idle)
@@ -311,13 +317,14 @@ final class IngressProxyHandler: ChannelDuplexHandler {
     /// The upstream could not be reached, or closed before any response byte.
     private func upstreamFailed(sentRequest: Bool) {
         connection = nil
+        if let endpoint { failedEndpoints.append(endpoint) }
         let canRetry = attempt < configuration.maxAttempts && (!sentRequest || (Self.isIdempotent(method) && replayable))
         guard canRetry else { return respondLocally(status: 502) }
         // Route by the newest table: the endpoint that failed has probably left it.
         loop.refreshTable()
         guard let backend = loop.table.backend(upstream: upstreamName) else { return respondLocally(status: 503) }
         backendID = backend.id
-        dispatch(avoiding: endpoint)
+        dispatch()
     }
 
     // MARK: Responses from upstream (called by IngressBackendHandler)
@@ -325,6 +332,7 @@ final class IngressProxyHandler: ChannelDuplexHandler {
     func backendResponseHead(_ head: HTTPResponseHead) {
         guard phase == .proxying, let context else { return }
         responseStarted = true
+        upstreamActivity = .now()
         headerTime = Self.seconds(from: upstreamStart)
         status = Int(head.status.code)
         backendKeepAlive = head.isKeepAlive
@@ -348,6 +356,7 @@ final class IngressProxyHandler: ChannelDuplexHandler {
 
     func backendResponseBody(_ buffer: ByteBuffer) {
         guard phase == .proxying, let context else { return }
+        upstreamActivity = .now()
         bytesSent += buffer.readableBytes
         context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         if !clientBlocked, !context.channel.isWritable {
@@ -393,6 +402,29 @@ final class IngressProxyHandler: ChannelDuplexHandler {
         if isWritable { resumeReadsIfPossible() }
     }
 
+    // MARK: Timeouts and shutdown (called by the loop context)
+
+    /// Gives up on an upstream that has been silent since before `limit`: 504 when no response byte came
+    /// (nginx's answer to an upstream timeout), else the connection closes.
+    func checkUpstreamTimeout(silentSince limit: NIODeadline) {
+        guard phase == .connecting || phase == .proxying, upstreamActivity < limit else { return }
+        attemptToken &+= 1
+        if responseStarted {
+            connection?.close()
+            connection = nil
+            record(upstreamResponseTime: Self.seconds(from: upstreamStart), upstream: true)
+            phase = .closed
+            context?.flush()
+            context?.close(promise: nil)
+        } else {
+            respondLocally(status: 504)
+        }
+    }
+
+    func close() {
+        context?.close(promise: nil)
+    }
+
     // MARK: Local responses and completion
 
     private func respondLocally(status: Int) {
@@ -408,7 +440,7 @@ final class IngressProxyHandler: ChannelDuplexHandler {
         let head = HTTPResponseHead(version: clientVersion, status: HTTPResponseStatus(statusCode: status), headers: headers)
         bytesSent += Self.length(of: head) + body.readableBytes
         context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        if method != .HEAD { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
         phase = .drainingRequest
         writeResponseEnd(nil)
         record(upstreamResponseTime: nil, upstream: false)
@@ -440,6 +472,7 @@ final class IngressProxyHandler: ChannelDuplexHandler {
         outboundHead = nil
         endpoint = nil
         connection = nil
+        if !failedEndpoints.isEmpty { failedEndpoints.removeAll() }
         attempt = 0
         bodyParts.removeAll(keepingCapacity: true)
         bodyPartsSent = 0

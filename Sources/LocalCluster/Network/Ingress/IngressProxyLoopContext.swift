@@ -19,7 +19,8 @@ final class IngressProxyLoopContext {
     private var idle: [String: [IngressBackendConnection]] = [:]
     /// `IngressEndpoint.description` of every endpoint in the table.
     private var liveEndpoints: Set<String> = []
-    private var clients: [ObjectIdentifier: any Channel] = [:]
+    private var clients: [ObjectIdentifier: IngressProxyHandler] = [:]
+    private var timeoutChecker: RepeatedTask?
     private var sweeper: RepeatedTask?
     private(set) var isShutDown = false
 
@@ -48,18 +49,22 @@ final class IngressProxyLoopContext {
         }
     }
 
-    /// The next endpoint of a backend in round-robin order, skipping `avoiding` when another exists.
-    func nextEndpoint(backend id: Int, avoiding: IngressEndpoint? = nil) -> IngressEndpoint? {
+    /// The next endpoint of a backend in round-robin order, skipping those in `avoiding` (endpoints that
+    /// already failed this request) while others remain.
+    func nextEndpoint(backend id: Int, avoiding: [IngressEndpoint] = []) -> IngressEndpoint? {
         guard id < table.backends.count else { return nil }
         let backend = table.backends[id]
         let position = roundRobin[id]
         roundRobin[id] = position &+ 1
-        guard var endpoint = backend.endpoint(at: position) else { return nil }
-        if let avoiding, endpoint == avoiding, backend.endpoints.count > 1, let other = backend.endpoint(at: position &+ 1) {
-            roundRobin[id] = position &+ 2
-            endpoint = other
+        guard let first = backend.endpoint(at: position) else { return nil }
+        guard !avoiding.isEmpty, avoiding.contains(first) else { return first }
+        for offset in 1..<max(1, backend.endpoints.count) {
+            if let candidate = backend.endpoint(at: position &+ offset), !avoiding.contains(candidate) {
+                roundRobin[id] = position &+ offset &+ 1
+                return candidate
+            }
         }
-        return endpoint
+        return first
     }
 
     // MARK: Upstream connections
@@ -153,16 +158,27 @@ final class IngressProxyLoopContext {
         sweeper = eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
             bound.value.sweepIdle()
         }
+        // Timeouts are checked by one timer per loop rather than one per request.
+        let tick = min(.seconds(1), shared.configuration.readTimeout)
+        timeoutChecker = eventLoop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in
+            bound.value.checkTimeouts()
+        }
     }
 
     // MARK: Client connections
 
-    func register(client channel: any Channel) {
-        clients[ObjectIdentifier(channel)] = channel
+    func register(client handler: IngressProxyHandler) {
+        clients[ObjectIdentifier(handler)] = handler
     }
 
-    func unregister(client channel: any Channel) {
-        clients[ObjectIdentifier(channel)] = nil
+    func unregister(client handler: IngressProxyHandler) {
+        clients[ObjectIdentifier(handler)] = nil
+    }
+
+    /// Answers 504 for requests whose upstream stayed silent longer than the read timeout.
+    func checkTimeouts() {
+        let limit = NIODeadline.now() - shared.configuration.readTimeout
+        for handler in clients.values { handler.checkUpstreamTimeout(silentSince: limit) }
     }
 
     /// Closes every client and idle upstream connection of this loop and stops accepting new ones.
@@ -170,9 +186,11 @@ final class IngressProxyLoopContext {
         isShutDown = true
         sweeper?.cancel()
         sweeper = nil
+        timeoutChecker?.cancel()
+        timeoutChecker = nil
         for connections in idle.values { for connection in connections { connection.close() } }
         idle = [:]
-        for channel in clients.values { channel.close(promise: nil) }
+        for handler in clients.values { handler.close() }
         clients = [:]
     }
 }

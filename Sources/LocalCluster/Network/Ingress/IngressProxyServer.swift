@@ -13,7 +13,9 @@ import Synchronization
 /// round-robin and pools upstream connections on its own (as nginx workers do). Not supported: TLS,
 /// HTTP/2, WebSocket/`Upgrade`, request and read timeouts other than the connect timeout.
 public final class IngressProxyServer: Service, Sendable {
+    /// The listener and upstream settings.
     public let configuration: IngressProxyConfiguration
+    /// Where finished requests are recorded.
     public let metrics: IngressMetrics
     let shared: IngressProxyShared
     let group: any EventLoopGroup
@@ -26,6 +28,7 @@ public final class IngressProxyServer: Service, Sendable {
 
     private let state = Mutex(State())
 
+    /// A proxy with an empty table; nothing listens until `start` or `run`.
     public init(configuration: IngressProxyConfiguration = IngressProxyConfiguration(), metrics: IngressMetrics = IngressMetrics(),
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger = Logger(label: "tack.ingress")) {
         self.configuration = configuration
@@ -51,24 +54,29 @@ public final class IngressProxyServer: Service, Sendable {
     public func start() async throws -> SocketAddress {
         if let address = localAddress { return address }
         let shared = self.shared
-        let channel = try await ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 1024)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.maxMessagesPerRead, value: 16)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let loop = shared.context(for: channel.eventLoop)
-                    guard !loop.isShutDown else { throw ChannelError.ioOnClosedChannel }
-                    // No pipelining assistance (the handler queues pipelined requests without pausing reads) and
-                    // no outbound header validation (response headers were validated when decoded upstream).
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false, withErrorHandling: true, withOutboundHeaderValidation: false)
-                    try channel.pipeline.syncOperations.addHandler(IngressProxyHandler(loop: loop))
+        let channel: any Channel
+        do {
+            channel = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 1024)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.maxMessagesPerRead, value: 16)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let loop = shared.context(for: channel.eventLoop)
+                        guard !loop.isShutDown else { throw ChannelError.ioOnClosedChannel }
+                        // No pipelining assistance (the handler queues pipelined requests without pausing reads) and
+                        // no outbound header validation (response headers were validated when decoded upstream).
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                            withPipeliningAssistance: false, withErrorHandling: true, withOutboundHeaderValidation: false)
+                        try channel.pipeline.syncOperations.addHandler(IngressProxyHandler(loop: loop))
+                    }
                 }
-            }
-            .bind(host: configuration.host, port: configuration.port)
-            .get()
+                .bind(host: configuration.host, port: configuration.port)
+                .get()
+        } catch {
+            throw IngressListenError(listener: "ingress proxy", host: configuration.host, port: configuration.port, cause: error)
+        }
         let accepted = state.withLock { state -> Bool in
             guard state.channel == nil, !state.stopped else { return false }
             state.channel = channel

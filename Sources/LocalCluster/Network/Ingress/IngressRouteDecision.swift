@@ -1,6 +1,7 @@
 /// Where one request goes: to a backend, or a response the proxy writes itself (404: nothing matched;
 /// 503: the matched Service has no ready endpoints), with the labels its metrics carry.
 public struct IngressRouteDecision: Sendable, Equatable {
+    /// What the proxy does with the request.
     public enum Action: Sendable, Equatable {
         /// Proxy to the backend with this id (`IngressRoutingTable.backends`).
         case proxy(backend: Int)
@@ -8,12 +9,15 @@ public struct IngressRouteDecision: Sendable, Equatable {
         case respond(status: Int)
     }
 
+    /// Proxy or answer.
     public var action: Action
+    /// The metric labels of the request.
     public var labels: IngressRouteLabels
     /// The canary upstream name (`namespace-service-port`) when the request goes to a canary, else empty:
     /// the `canary` label of ingress-nginx's metrics.
     public var canary: String
 
+    /// A decision.
     public init(action: Action, labels: IngressRouteLabels, canary: String = "") {
         self.action = action
         self.labels = labels

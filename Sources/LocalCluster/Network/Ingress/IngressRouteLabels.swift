@@ -3,11 +3,16 @@
 /// Ingress and name the canary upstream separately, as ingress-nginx does (canaries are merged into the main
 /// Ingress's locations there).
 public struct IngressRouteLabels: Hashable, Sendable {
+    /// `namespace` label: the Ingress's namespace.
     public var namespace: String
+    /// `ingress` label: the Ingress name.
     public var ingress: String
+    /// `service` label: the Service of the location.
     public var service: String
+    /// `path` label: the Ingress path as written.
     public var path: String
 
+    /// Labels from their parts.
     public init(namespace: String, ingress: String, service: String, path: String) {
         self.namespace = namespace
         self.ingress = ingress

@@ -15,6 +15,7 @@ public struct IngressRoutingOptions: Sendable, Equatable {
     /// Whether Ingresses without any class are served.
     public var serveIngressesWithoutClass = true
 
+    /// Options; the defaults serve class `nginx` and Ingresses without class.
     public init(annotationsPrefix: String = "nginx.ingress.kubernetes.io", ingressClassNames: Set<String> = ["nginx"],
                 serveIngressesWithoutClass: Bool = true) {
         self.annotationsPrefix = annotationsPrefix

@@ -23,6 +23,7 @@ public struct IngressRoutingTable: Sendable {
 
     var backendsByUpstream: [String: Int]
 
+    /// A table from its parts (tests and benchmarks; controllers build tables from objects, see `+Build`).
     public init(servers: [String: IngressServer] = [:], wildcardServers: [IngressServer] = [], catchAll: IngressServer = IngressServer(hostname: "_"),
                 backends: [IngressBackend] = [], servedIngresses: [String] = [], notes: [String] = [], fingerprint: UInt64 = 0) {
         self.servers = servers

@@ -9,6 +9,7 @@ public struct IngressServer: Sendable {
     /// server (for `_`: of the oldest Ingress with a default backend and no rules), nil for a plain 404.
     public var fallback: IngressLocation?
 
+    /// A server.
     public init(hostname: String, locations: [IngressLocation] = [], fallback: IngressLocation? = nil) {
         self.hostname = hostname
         self.locations = locations

@@ -39,19 +39,23 @@ final class ServiceProxyGlueHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         onRead()
+        print("DBG read on \(context.channel.localAddress!) partner=\(partner?.context != nil)")
         partner?.context?.write(data, promise: nil)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        print("DBG readComplete on \(context.channel.localAddress!)")
         partner?.context?.flush()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        print("DBG inactive on \(context.channel.localAddress!)")
         partner?.context?.close(promise: nil)
         context.fireChannelInactive()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        print("DBG event \(event) on \(context.channel.localAddress!)")
         if let event = event as? ChannelEvent, case .inputClosed = event {
             // Half-close: pass the FIN on once everything read so far is written.
             partner?.context?.close(mode: .output, promise: nil)
@@ -73,6 +77,7 @@ final class ServiceProxyGlueHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func read(context: ChannelHandlerContext) {
+        print("DBG read() on \(context.channel.localAddress!) partnerWritable=\(partner?.context?.channel.isWritable as Any)")
         if let partner = partner?.context, partner.channel.isWritable {
             context.read()
         } else {
