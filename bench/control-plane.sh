@@ -76,7 +76,11 @@ fi
     echo "date: $(date -u +%FT%TZ)"
     echo "machine: $(nproc) cores, $(free -m | awk '/^Mem:/ {print $2}') MB memory, Linux $(uname -r)"
     echo "cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
-    echo "tack: $TACK ($("$TACK" --version 2>/dev/null || echo unknown)), tree $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' + uncommitted changes')"
+    if [[ $BUILD_TACK == 1 ]]; then
+        echo "tack: $TACK, built from $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' + uncommitted changes')"
+    else
+        echo "tack: $TACK (given with --tack-binary)"
+    fi
     echo "etcd: $(etcd --version | head -1)"
     echo "wrk: $(wrk -v 2>&1 | head -1)"
     echo "hyperfine: $(hyperfine --version)"

@@ -127,7 +127,11 @@ public final class EmbeddedControlPlane: Service, Sendable {
             announceReady(nil)
             lock.release()
         }
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw ControlPlaneError.portInUse(address: bindAddress, port: configuration.apiPort)
+        }
     }
 }
 
@@ -166,6 +170,7 @@ final class DataDirectoryLock: Sendable {
 public enum ControlPlaneError: Error, CustomStringConvertible {
     case alreadyRunning(directory: String, pid: String)
     case lockFailed(path: String, reason: String)
+    case portInUse(address: String, port: Int)
 
     public var description: String {
         switch self {
@@ -174,6 +179,8 @@ public enum ControlPlaneError: Error, CustomStringConvertible {
             return "\(who) is already running with data directory \(directory); stop it first, or pass --data-dir to use another directory"
         case .lockFailed(let path, let reason):
             return "cannot lock \(path): \(reason)"
+        case .portInUse(let address, let port):
+            return "the API server cannot listen on \(address):\(port): the port is in use by another program; stop it, or choose another port with --api-port"
         }
     }
 }

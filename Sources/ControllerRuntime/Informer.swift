@@ -58,7 +58,9 @@ public final class Informer<Object: KubeObject>: Service, Sendable {
         var handlers: [Int: AsyncStream<InformerEvent<Object>>.Continuation] = [:]
         var nextHandler = 0
         var synced = false
-        var syncWaiters: [CheckedContinuation<Void, Never>] = []
+        var syncWaiters: [Int: CheckedContinuation<Bool, Never>] = [:]
+        var nextSyncWaiter = 0
+        var stopped = false
         var lastResourceVersion = ""
         var relists = 0
         var watchesStarted = 0
@@ -115,15 +117,26 @@ public final class Informer<Object: KubeObject>: Service, Sendable {
     /// True once the first full list is in the cache.
     public var hasSynced: Bool { state.withLock { $0.synced } }
 
-    /// Waits until the first full list is in the cache.
-    public func waitForSync() async {
-        await withCheckedContinuation { continuation in
-            let ready = state.withLock { s -> Bool in
-                if s.synced { return true }
-                s.syncWaiters.append(continuation)
-                return false
+    /// Waits until the first full list is in the cache. Returns false instead when the waiting task is
+    /// cancelled or the informer stops before it synced, so that a part shutting down never hangs here.
+    @discardableResult
+    public func waitForSync() async -> Bool {
+        let id = state.withLock { s -> Int in
+            s.nextSyncWaiter += 1
+            return s.nextSyncWaiter
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                let answer = state.withLock { s -> Bool? in
+                    if s.synced { return true }
+                    if s.stopped || Task.isCancelled { return false }
+                    s.syncWaiters[id] = continuation
+                    return nil
+                }
+                if let answer { continuation.resume(returning: answer) }
             }
-            if ready { continuation.resume() }
+        } onCancel: {
+            state.withLock { $0.syncWaiters.removeValue(forKey: id) }?.resume(returning: false)
         }
     }
 
@@ -133,19 +146,27 @@ public final class Informer<Object: KubeObject>: Service, Sendable {
     public var listCount: Int { state.withLock { $0.relists } }
 
     func markSynced() {
-        let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
-            s.synced = true
-            let w = s.syncWaiters
-            s.syncWaiters = []
-            return w
+        resumeSyncWaiters { $0.synced = true }
+    }
+
+    private func resumeSyncWaiters(_ change: (inout State) -> Void) {
+        let (waiters, synced) = state.withLock { s -> ([CheckedContinuation<Bool, Never>], Bool) in
+            change(&s)
+            let w = Array(s.syncWaiters.values)
+            s.syncWaiters = [:]
+            return (w, s.synced)
         }
-        for w in waiters { w.resume() }
+        for w in waiters { w.resume(returning: synced) }
     }
 
     // MARK: Running
 
     public func run() async throws {
-        defer { finishHandlers() }
+        defer {
+            finishHandlers()
+            resumeSyncWaiters { $0.stopped = true }
+        }
+        state.withLock { $0.stopped = false }
         // Graceful shutdown cancels the list-watch loop; handlers' streams end.
         try? await cancelWhenGracefulShutdown {
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -62,9 +62,12 @@ public final class SharedInformerFactory: Service, Sendable {
     }
 
     /// Waits until every informer requested so far has synced.
-    public func waitForSync() async {
+    /// Waits until every informer made so far has synced; false when cancelled or stopped first.
+    @discardableResult
+    public func waitForSync() async -> Bool {
         let informers = state.withLock { Array($0.informers.values) }
-        for informer in informers { await informer.waitForSync() }
+        for informer in informers where await !informer.waitForSync() { return false }
+        return true
     }
 
     public func run() async throws {
@@ -95,7 +98,7 @@ public final class SharedInformerFactory: Service, Sendable {
 /// What the factory needs of an informer, whatever its object type.
 protocol RunnableInformer: Sendable {
     func run() async throws
-    func waitForSync() async
+    func waitForSync() async -> Bool
 }
 
 extension Informer: RunnableInformer {}

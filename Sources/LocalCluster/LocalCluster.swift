@@ -63,6 +63,7 @@ public final class LocalCluster: Service, Sendable {
                 group.addTask {
                     do {
                         try await service.run()
+                        logger.debug("a local runtime part stopped", metadata: ["part": "\(type(of: service))"])
                     } catch is CancellationError {
                     } catch {
                         logger.error("a local runtime part stopped", metadata: ["part": "\(type(of: service))", "error": "\(error)"])

@@ -57,10 +57,11 @@ extension Tack {
             if !apiOnly {
                 let ingressPort = self.ingressPort, metricsPort = self.ingressMetricsPort
                 // Stopped first (services stop in reverse order): pods end before the API server does.
+                // When the control plane fails to start, the runtime returns at once; the control plane's error is the one to report.
                 services.append(.init(service: LocalRuntimeService(controlPlane: controlPlane, logs: logs, logger: logger) { local in
                     local.ingress.ingressPort = ingressPort
                     local.ingress.metricsPort = metricsPort
-                }))
+                }, successTerminationBehavior: .ignore))
             }
             let group = ServiceGroup(configuration: .init(
                 services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -74,6 +75,8 @@ extension Tack {
             defer { announce.cancel() }
             do {
                 try await group.run()
+            } catch let error as ControlPlaneError {
+                throw CLIError(error.description)
             } catch {
                 throw CLIError("tack up stopped: \(error)")
             }

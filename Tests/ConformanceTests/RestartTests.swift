@@ -22,7 +22,8 @@ struct RestartTests {
     static func startTack(dataDirectory: URL, port: Int) async throws -> Server {
         let binary = tackBinary
         try #require(FileManager.default.isExecutableFile(atPath: binary), "build the tack executable first (swift build)")
-        let process = try Command.start(binary, ["up", "--data-dir", dataDirectory.path, "--api-port", String(port), "--log-level", "error"])
+        let process = try Command.start(binary, ["up", "--data-dir", dataDirectory.path, "--api-port", String(port), "--log-level", "error",
+                                                          "--ingress-port", String(freePort()), "--ingress-metrics-port", String(freePort())])
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if process.output.contains("API server ready at https://127.0.0.1:\(port)") { return Server(process: process, port: port) }

@@ -161,6 +161,29 @@ struct SharedInformerFactoryTests {
         await late.waitForSync()
         #expect(late.store.get("default") != nil)
     }
+
+    @Test("waiting for caches that never fill returns false when cancelled or when the informer stops")
+    func waitingForSyncNeverHangs() async throws {
+        let cluster = try await EmbeddedTestCluster.start()
+        let client = try cluster.client()
+        defer { Task { await client.shutdown(); await cluster.destroy() } }
+        let factory = SharedInformerFactory(client: client)
+        let neverRun = factory.informer(ConfigMap.self)
+        let waiter = Task { await waitForCacheSync(neverRun) }
+        waiter.cancel()
+        #expect(await waiter.value == false)
+        // An informer that stops before its first list completes releases its waiters too.
+        // Port 9 on loopback: nothing listens there, so every list fails and the informer keeps backing off.
+        let nowhere = try KubeClient(configuration: ClientConfiguration(server: URL(string: "http://127.0.0.1:9")!))
+        defer { Task { await nowhere.shutdown() } }
+        let unreachable = Informer(resource: nowhere.resource(ConfigMap.self))
+        let runner = Task { try await unreachable.run() }
+        let stopped = Task { await unreachable.waitForSync() }
+        try await Task.sleep(for: .milliseconds(100))
+        runner.cancel()
+        #expect(await stopped.value == false)
+        #expect(!unreachable.hasSynced)
+    }
 }
 
 @Suite("Informer resync")

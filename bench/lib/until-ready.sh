@@ -10,9 +10,16 @@ set -euo pipefail
 kind=$1 dir=$2 port=$3
 case $kind in
 tack)
-    coproc SERVER { exec "$TACK" up --data-dir "$dir" --api-port "$port" 2>/dev/null; }
-    IFS= read -r line <&"${SERVER[0]}"
-    [[ $line == "API server ready"* ]] || { echo "unexpected first line: $line" >&2; exit 1; }
+    errors=$(mktemp)
+    coproc SERVER { exec "$TACK" up --data-dir "$dir" --api-port "$port" 2>"$errors"; }
+    IFS= read -r line <&"${SERVER[0]}" || true
+    if [[ $line != "API server ready"* ]]; then
+        echo "tack up did not report ready (first line: '$line'); its stderr:" >&2
+        cat "$errors" >&2
+        rm -f "$errors"
+        exit 1
+    fi
+    rm -f "$errors"
     ;;
 etcd)
     peer=$((port + 1))
@@ -20,9 +27,12 @@ etcd)
         --listen-client-urls "http://127.0.0.1:$port" --advertise-client-urls "http://127.0.0.1:$port" \
         --listen-peer-urls "http://127.0.0.1:$peer" --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
         --initial-cluster "bench=http://127.0.0.1:$peer" 2>&1; }
+    ready=0 seen=""
     while IFS= read -r line <&"${SERVER[0]}"; do
-        [[ $line == *"ready to serve client requests"* ]] && break
+        if [[ $line == *"ready to serve client requests"* ]]; then ready=1; break; fi
+        seen+="$line"$'\n'
     done
+    if [[ $ready == 0 ]]; then printf 'etcd exited before it was ready:\n%s' "$seen" >&2; exit 1; fi
     ;;
 *) echo "usage: until-ready.sh tack|etcd DATA_DIR PORT" >&2; exit 2 ;;
 esac

@@ -65,9 +65,7 @@ public final class CronJobController: Service, Sendable {
             }
             return Array(keys)
         }
-        while !(cronJobs.hasSynced && jobs.hasSynced) {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        guard await waitForCacheSync(cronJobs, jobs) else { return }
         try await controller.run()
     }
 

@@ -47,8 +47,7 @@ public final class DeploymentController: Service, Sendable {
 
     /// Waits for the caches, then reconciles until shutdown.
     public func run() async throws {
-        await reconciler.waitForCaches()
-        if Task.isCancelled { return }
+        guard await reconciler.waitForCaches() else { return }
         try await controller.run()
     }
 
@@ -76,10 +75,8 @@ public final class DeploymentController: Service, Sendable {
         let configuration: Configuration
         let logger: Logger
 
-        func waitForCaches() async {
-            while !(deployments.hasSynced && replicaSets.hasSynced && pods.hasSynced) && !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(20))
-            }
+        func waitForCaches() async -> Bool {
+            await waitForCacheSync(deployments, replicaSets, pods)
         }
 
         // MARK: Events to keys (addReplicaSet, updateReplicaSet, deleteReplicaSet, deletePod)

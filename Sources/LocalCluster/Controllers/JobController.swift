@@ -78,9 +78,7 @@ public final class JobController: Service, Sendable {
             }.map(\.key)
         }
         // Syncing with a partial pod cache would create pods that exist already.
-        while !(jobs.hasSynced && pods.hasSynced) {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        guard await waitForCacheSync(jobs, pods) else { return }
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await controller.run() }
             group.addTask { try await orphans.run() }

@@ -26,6 +26,8 @@ public final class NodeAgent: Service, Sendable {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await register()
+            } catch is CancellationError {
+                return
             } catch {
                 logger.warning("node heartbeat failed", metadata: ["node": "\(nodeName)", "error": "\(error)"])
             }

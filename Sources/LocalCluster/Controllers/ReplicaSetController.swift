@@ -53,8 +53,7 @@ public final class ReplicaSetController: Service, Sendable {
 
     /// Waits for the caches, then reconciles until shutdown.
     public func run() async throws {
-        await reconciler.waitForCaches()
-        if Task.isCancelled { return }
+        guard await reconciler.waitForCaches() else { return }
         try await controller.run()
     }
 
@@ -82,10 +81,8 @@ public final class ReplicaSetController: Service, Sendable {
         let configuration: Configuration
         let logger: Logger
 
-        func waitForCaches() async {
-            while !(replicaSets.hasSynced && pods.hasSynced) && !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(20))
-            }
+        func waitForCaches() async -> Bool {
+            await waitForCacheSync(replicaSets, pods)
         }
 
         // MARK: Events to keys (addPod, updatePod, deletePod)

@@ -48,12 +48,13 @@ public final class Kubelet: Service, Sendable {
 
     public func run() async throws {
         try FileManager.default.createDirectory(at: configuration.podsDirectory, withIntermediateDirectories: true)
-        await podInformer.waitForSync()
-        // The event loop ends when tack stops; then every process this kubelet started is stopped.
-        for await event in podInformer.events().cancelOnGracefulShutdown() {
-            await handle(event)
+        if await podInformer.waitForSync() {
+            // The event loop ends when tack stops; then every process this kubelet started is stopped.
+            for await event in podInformer.events().cancelOnGracefulShutdown() {
+                await handle(event)
+            }
+            await stopAll()
         }
-        await stopAll()
         try? await context.probes.http.shutdown()
     }
 

@@ -17,13 +17,13 @@ struct RolloutsDemoServerTests {
         let task: Task<Void, any Error>
     }
 
-    static func start(_ configuration: RolloutsDemoConfiguration) async throws -> Running {
+    static func start(_ configuration: RolloutsDemoConfiguration, responder: RolloutsDemoResponder? = nil) async throws -> Running {
         var configuration = configuration
         configuration.host = "127.62.\(Int.random(in: 0...255)).\(Int.random(in: 1...254))"
         configuration.port = 0
         configuration.logRequests = false
         let (addresses, continuation) = AsyncStream.makeStream(of: SocketAddress.self)
-        let server = RolloutsDemoServer(configuration: configuration, onListening: { continuation.yield($0) })
+        let server = RolloutsDemoServer(configuration: configuration, responder: responder, onListening: { continuation.yield($0) })
         let services = ServiceGroup(configuration: ServiceGroupConfiguration(services: [server], logger: Logger(label: "test")))
         let task = Task {
             defer { continuation.finish() }
@@ -94,9 +94,13 @@ struct RolloutsDemoServerTests {
 
     @Test("graceful shutdown finishes the request in flight, then stops listening")
     func gracefulShutdown() async throws {
-        let running = try await Self.start(RolloutsDemoConfiguration(color: "blue", latency: 0.5))
+        // The responder's random roll tells when the server has the request (and never fails it).
+        let (received, signal) = AsyncStream.makeStream(of: Void.self)
+        let configuration = RolloutsDemoConfiguration(color: "blue", errorRate: 1, latency: 0.5)
+        let responder = RolloutsDemoResponder(configuration: configuration, randomPercent: { signal.yield(); return 99 })
+        let running = try await Self.start(configuration, responder: responder)
         async let inFlight = Self.get(running.base + "/color")
-        try await Task.sleep(for: .milliseconds(150))
+        for await _ in received { break }
         await running.services.triggerGracefulShutdown()
         let answer = try await inFlight
         #expect(answer.status == 200)

@@ -18,13 +18,16 @@ final class EchoBackend: Sendable {
         self.channel = channel
     }
 
-    static func start(_ name: String, host: String = TestAddress.random(), delay: TimeAmount = .milliseconds(300)) async throws -> EchoBackend {
+    /// - Parameter greeting: when set, sent as soon as a client connects, and the connection closed
+    ///   right after (a server that speaks first, like SMTP or SSH banners).
+    static func start(_ name: String, host: String = TestAddress.random(), delay: TimeAmount = .milliseconds(300),
+                      greeting: String? = nil) async throws -> EchoBackend {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(EchoHandler(name: name, delay: delay))
+                    try channel.pipeline.syncOperations.addHandler(EchoHandler(name: name, delay: delay, greeting: greeting))
                 }
             }
             .bind(host: host, port: 0)
@@ -42,10 +45,20 @@ final class EchoHandler: ChannelInboundHandler, Sendable {
     typealias OutboundOut = ByteBuffer
     let name: String
     let delay: TimeAmount
+    let greeting: String?
 
-    init(name: String, delay: TimeAmount) {
+    init(name: String, delay: TimeAmount, greeting: String?) {
         self.name = name
         self.delay = delay
+        self.greeting = greeting
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if let greeting {
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: "\(name):\(greeting)")), promise: nil)
+            context.close(promise: nil)
+        }
+        context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -208,6 +208,24 @@ struct ServiceProxyTests {
         await backend.stop()
     }
 
+    @Test("a backend that speaks first and closes at once is heard in full")
+    func serverFirst() async throws {
+        let backend = try await EchoBackend.start("pod", greeting: "220 ready")
+        let proxy = ServiceProxy()
+        let key = Self.listener()
+        await proxy.apply([Self.rule(key, [backend.backend])])
+        for _ in 0..<3 {
+            let connection = try await TCPProbe.connect(key.address, key.port)
+            try await connection.executeThenClose { (inbound, _) async throws in
+                var answers = inbound.makeAsyncIterator()
+                #expect(try await answers.next().map { String(buffer: $0) } == "pod:220 ready")
+                #expect(try await answers.next() == nil)
+            }
+        }
+        await proxy.shutdown()
+        await backend.stop()
+    }
+
     static func freePort(on host: String) async throws -> Int {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: host, port: 0).get()
         let port = channel.localAddress?.port ?? 0

@@ -74,9 +74,8 @@ public final class IngressController: Service, Sendable {
             group.addTask { for await _ in self.services.events() { trigger.yield() } }
             group.addTask { for await _ in self.endpoints.events() { trigger.yield() } }
             group.addTask {
-                await self.ingresses.waitForSync()
-                await self.services.waitForSync()
-                await self.endpoints.waitForSync()
+                guard await self.ingresses.waitForSync(), await self.services.waitForSync(),
+                      await self.endpoints.waitForSync() else { return }
                 await self.sync()
                 // Changes coalesce: however many events arrive during a sync, one more sync follows.
                 for await _ in triggers {

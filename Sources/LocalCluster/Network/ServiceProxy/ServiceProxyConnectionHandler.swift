@@ -6,8 +6,10 @@ import NIOPosix
 /// refuse), connects to it on the same event loop, joins the two with ``ServiceProxyGlueHandler``s,
 /// and closes the connection gently when its backend leaves the endpoints (``ServiceProxyDrainEvent``).
 ///
-/// The accepted channel starts with auto-read off, so no client bytes are read before a backend is
-/// connected; if no backend accepts, the client connection is closed without a byte.
+/// The accepted channel starts with auto-read off, so that client bytes wait in the socket until a
+/// backend is connected. NIO still reads everything at once when the client has already half-closed
+/// (it drains the socket on EOF whatever auto-read says), so such early bytes and the EOF are held
+/// here and replayed once the glue is in place. If no backend accepts, the client connection is closed.
 final class ServiceProxyConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
 
@@ -21,6 +23,9 @@ final class ServiceProxyConnectionHandler: ChannelInboundHandler, RemovableChann
     private var lastActivity = NIODeadline.now()
     private var backendSpokeLast = true
     private var drainDeadline: NIODeadline?
+    // Bytes and EOF that arrived before a backend was connected.
+    private var early: [NIOAny] = []
+    private var earlyInputClosed = false
 
     init(listener: ServiceProxyListener, configuration: ServiceProxyConfiguration, logger: Logger) {
         self.listener = listener
@@ -33,6 +38,10 @@ final class ServiceProxyConnectionHandler: ChannelInboundHandler, RemovableChann
         context.fireChannelActive()
     }
 
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if backendChannel == nil { early.append(data) } else { context.fireChannelRead(data) }
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         if let connectionID { listener.unregister(connectionID) }
         connectionID = nil
@@ -41,6 +50,10 @@ final class ServiceProxyConnectionHandler: ChannelInboundHandler, RemovableChann
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if backendChannel == nil, let event = event as? ChannelEvent, case .inputClosed = event {
+            earlyInputClosed = true
+            return
+        }
         guard event is ServiceProxyDrainEvent else {
             context.fireUserInboundEventTriggered(event)
             return
@@ -59,16 +72,25 @@ final class ServiceProxyConnectionHandler: ChannelInboundHandler, RemovableChann
             context.close(promise: nil)
             return
         }
+        // The backend half of the glue goes in before the connection is made, so that nothing the
+        // backend sends first (a greeting, or a greeting and EOF) can pass an empty pipeline.
+        let glue = ServiceProxyGlueHandler.pair(
+            onClientRead: { [weak self] in self?.noteActivity(fromBackend: false) },
+            onBackendRead: { [weak self] in self?.noteActivity(fromBackend: true) })
+        let backendHalf = NIOLoopBound(glue.backend, eventLoop: context.eventLoop)
         ClientBootstrap(group: context.eventLoop)
             .connectTimeout(TimeAmount(configuration.connectTimeout))
             .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(backendHalf.value) }
+            }
             .connect(host: backend.host, port: backend.port)
             .assumeIsolated()
             .whenComplete { result in
                 switch result {
                 case .success(let channel):
-                    self.connected(context: context, to: channel, backend: backend)
+                    self.connected(context: context, to: channel, backend: backend, clientHalf: glue.client)
                 case .failure(let error):
                     self.logger.debug("backend refused; trying the next", metadata: [
                         "listener": "\(self.listener.key)", "backend": "\(backend)", "error": "\(error)",
@@ -78,22 +100,25 @@ final class ServiceProxyConnectionHandler: ChannelInboundHandler, RemovableChann
             }
     }
 
-    private func connected(context: ChannelHandlerContext, to channel: any Channel, backend: ServiceProxyBackend) {
+    private func connected(context: ChannelHandlerContext, to channel: any Channel, backend: ServiceProxyBackend,
+                           clientHalf: ServiceProxyGlueHandler) {
         guard context.channel.isActive else {
             channel.close(promise: nil)
             return
         }
         backendChannel = channel
-        let glue = ServiceProxyGlueHandler.pair(
-            onClientRead: { [weak self] in self?.noteActivity(fromBackend: false) },
-            onBackendRead: { [weak self] in self?.noteActivity(fromBackend: true) })
         do {
-            try channel.pipeline.syncOperations.addHandler(glue.backend)
-            try context.pipeline.syncOperations.addHandler(glue.client)
+            try context.pipeline.syncOperations.addHandler(clientHalf)
         } catch {
             channel.close(promise: nil)
             context.close(promise: nil)
             return
+        }
+        if !early.isEmpty || earlyInputClosed {
+            for data in early { context.fireChannelRead(data) }
+            early = []
+            context.fireChannelReadComplete()
+            if earlyInputClosed { context.fireUserInboundEventTriggered(ChannelEvent.inputClosed) }
         }
         let (id, current) = listener.register(context.channel, backend: backend)
         connectionID = id

@@ -30,6 +30,11 @@ final class ServiceProxyGlueHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        // The partner may have held a read back while this half was not in place yet.
+        if let partner, partner.pendingRead, context.channel.isWritable {
+            partner.pendingRead = false
+            partner.context?.read()
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -39,23 +44,19 @@ final class ServiceProxyGlueHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         onRead()
-        print("DBG read on \(context.channel.localAddress!) partner=\(partner?.context != nil)")
         partner?.context?.write(data, promise: nil)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        print("DBG readComplete on \(context.channel.localAddress!)")
         partner?.context?.flush()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        print("DBG inactive on \(context.channel.localAddress!)")
         partner?.context?.close(promise: nil)
         context.fireChannelInactive()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        print("DBG event \(event) on \(context.channel.localAddress!)")
         if let event = event as? ChannelEvent, case .inputClosed = event {
             // Half-close: pass the FIN on once everything read so far is written.
             partner?.context?.close(mode: .output, promise: nil)
@@ -77,7 +78,6 @@ final class ServiceProxyGlueHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func read(context: ChannelHandlerContext) {
-        print("DBG read() on \(context.channel.localAddress!) partnerWritable=\(partner?.context?.channel.isWritable as Any)")
         if let partner = partner?.context, partner.channel.isWritable {
             context.read()
         } else {
