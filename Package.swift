@@ -171,5 +171,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Informer sync time, memory per cached object and watch event throughput (bench/informer.sh).
+        .executableTarget(name: "InformerBench", dependencies: ["KubeClient", "ControllerRuntime", "KubeModel"], path: "bench/InformerBench"),
     ]
 )

@@ -39,6 +39,8 @@ RESULTS="$OUT/results.tsv"
 [[ -f $RESULTS ]] || printf 'scenario\tserver\tmode\trep\tmetric\tvalue\n' > "$RESULTS"
 
 TACK_PORT=16443
+TACK_INGRESS_PORT=18080
+TACK_METRICS_PORT=20254
 ETCD_PORT=22379
 ETCD_PEER_PORT=22380
 BUILD_TACK=1
@@ -89,12 +91,13 @@ cat "$OUT/versions.txt" >&2
 
 # ---- Servers ------------------------------------------------------------------------------------------
 
-ETCD_PID="" TACK_PID="" ETCD_DIR="" TACK_DIR="" ETCD_URL="" TACK_URL="https://127.0.0.1:$TACK_PORT"
+ETCD_PID="" TACK_PID="" ETCD_DIR="" TACK_DIR="" START_DIR="" ETCD_URL="" TACK_URL="https://127.0.0.1:$TACK_PORT"
 cleanup() {
     [[ -n $ETCD_PID ]] && kill -TERM "$ETCD_PID" 2>/dev/null && wait "$ETCD_PID" 2>/dev/null
     [[ -n $TACK_PID ]] && kill -TERM "$TACK_PID" 2>/dev/null && wait "$TACK_PID" 2>/dev/null
     [[ -n $ETCD_DIR ]] && rm -rf "$ETCD_DIR"
     [[ -n $TACK_DIR ]] && rm -rf "$TACK_DIR"
+    [[ -n $START_DIR ]] && rm -rf "$START_DIR"
     return 0
 }
 trap cleanup EXIT
@@ -126,11 +129,18 @@ start_etcd() {
     echo "etcd did not become healthy" >&2; return 1
 }
 
-# start_tack MODE: durable (default: fsync per commit) or crash (--fast-unsafe-durability).
+# start_tack MODE [runtime]: MODE durable (default: fsync per commit) or crash (--fast-unsafe-durability).
+# Without `runtime` the API server runs alone (`--no-runtime`), the counterpart of etcd; with it, the full
+# `tack up` (controllers, kubelet, proxies) on loopback ports of its own.
 start_tack() {
-    local mode=$1
+    local mode=$1 runtime=${2:-}
     TACK_DIR=$(mktemp -d /tmp/tack-bench-tack.XXXXXX)
     local args=(up --data-dir "$TACK_DIR" --api-port "$TACK_PORT")
+    if [[ $runtime == runtime ]]; then
+        args+=(--ingress-port "$TACK_INGRESS_PORT" --ingress-metrics-port "$TACK_METRICS_PORT")
+    else
+        args+=(--no-runtime)
+    fi
     [[ $mode == crash ]] && args+=(--fast-unsafe-durability)
     local logfile="$OUT/logs/tack-$mode-$(date +%s%N).log"
     "$TACK" "${args[@]}" > "$logfile" 2>&1 &
@@ -217,7 +227,7 @@ for rep in $(seq 1 "$REPS"); do
                 fi
             fi
             pid_var=${server^^}_PID
-            record after-load "$server" durable "$rep" rss_kb "$(rss_kb "${!pid_var}")"
+            record after-load "$([[ $server == tack ]] && echo tack-api || echo etcd)" durable "$rep" rss_kb "$(rss_kb "${!pid_var}")"
             "stop_$server"
         done
     fi
@@ -262,15 +272,21 @@ fi
 
 if wants start; then
     export TACK
-    for server in tack etcd; do
+    # until-ready.sh passes TACK_UP_ARGS to `tack up`: the API server alone, then the full runtime.
+    for server in tack-api tack etcd; do
         dir=$(mktemp -d /tmp/tack-bench-start.XXXXXX)
+        START_DIR=$dir
         port=$TACK_PORT; [[ $server == etcd ]] && port=$ETCD_PORT
+        case $server in
+        tack-api) export TACK_UP_ARGS="--no-runtime" ;;
+        tack) export TACK_UP_ARGS="--ingress-port $TACK_INGRESS_PORT --ingress-metrics-port $TACK_METRICS_PORT" ;;
+        esac
         log "$server start to ready, fresh data folder"
         hyperfine -N --runs 10 --warmup 1 --prepare "rm -rf $dir/d" --export-json "$OUT/raw/start-fresh-$server.json" \
-            "$BENCH/lib/until-ready.sh $server $dir/d $port" >&2
+            "$BENCH/lib/until-ready.sh ${server%-api} $dir/d $port" >&2
         log "$server start to ready, restart on an existing data folder"
         hyperfine -N --runs 10 --warmup 1 --export-json "$OUT/raw/start-restart-$server.json" \
-            "$BENCH/lib/until-ready.sh $server $dir/d $port" >&2
+            "$BENCH/lib/until-ready.sh ${server%-api} $dir/d $port" >&2
         for kind in fresh restart; do
             for stat in median min max; do
                 record "start-$kind" "$server" durable 1 "${stat}_ms" \
@@ -280,12 +296,15 @@ if wants start; then
         done
         rm -rf "$dir"
     done
-    # Idle memory: a fresh start, then 10 s of nothing.
+    # Idle memory: a fresh start, then 10 s of nothing. tack-api: --no-runtime; tack: the full runtime.
     for rep in 1 2 3; do
-        start_tack durable; sleep 10; record idle "tack" durable "$rep" rss_kb "$(rss_kb "$TACK_PID")"; stop_tack
+        start_tack durable; sleep 10; record idle "tack-api" durable "$rep" rss_kb "$(rss_kb "$TACK_PID")"; stop_tack
+        start_tack durable runtime; sleep 10; record idle "tack" durable "$rep" rss_kb "$(rss_kb "$TACK_PID")"; stop_tack
         start_etcd durable; sleep 10; record idle "etcd" durable "$rep" rss_kb "$(rss_kb "$ETCD_PID")"; stop_etcd
     done
 fi
 
+leftovers=$(pgrep -af "tack-bench-(tack|etcd|start)" || true)
+[[ -z $leftovers ]] || { echo "processes left behind:" >&2; echo "$leftovers" >&2; }
 log "results: $RESULTS"
 python3 "$BENCH/lib/summarize.py" "$RESULTS"

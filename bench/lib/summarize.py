@@ -89,21 +89,26 @@ def main(path):
                   f"{each(scenario, server, 'durable', 'send_p99_ms', '{:.1f}')} |")
 
     print("\n### Start to ready (ms, hyperfine, 10 runs) and memory (MB)\n")
-    print("| measure | tack | etcd | tack/etcd |")
-    print("|---|---|---|---|")
+    print("tack-api: `tack up --no-runtime` (the API server alone); tack: the full `tack up` (API server and local runtime).\n")
+    print("| measure | tack-api | tack | etcd | tack-api/etcd |")
+    print("|---|---|---|---|---|")
     for kind in ("fresh", "restart"):
-        t, e = med(f"start-{kind}", "tack", "durable", "median_ms"), med(f"start-{kind}", "etcd", "durable", "median_ms")
-        if t is None and e is None:
+        row = {}
+        for server in ("tack-api", "tack", "etcd"):
+            m = med(f"start-{kind}", server, "durable", "median_ms")
+            row[server] = m
+        if all(x is None for x in row.values()):
             continue
-        print(f"| start to ready, {kind} data folder (median; min–max) | {f(t, '{:.0f}')} "
-              f"({f(med(f'start-{kind}', 'tack', 'durable', 'min_ms'))}–{f(med(f'start-{kind}', 'tack', 'durable', 'max_ms'))}) | "
-              f"{f(e, '{:.0f}')} ({f(med(f'start-{kind}', 'etcd', 'durable', 'min_ms'))}–{f(med(f'start-{kind}', 'etcd', 'durable', 'max_ms'))}) | {ratio(t, e)} |")
-    for scenario, label in (("idle", "idle RSS after start + 10 s"), ("after-load", "RSS after the write and GET runs")):
-        t, e = med(scenario, "tack", "durable", "rss_kb"), med(scenario, "etcd", "durable", "rss_kb")
-        if t is None and e is None:
+        cells = [f"{f(row[s], '{:.0f}')} ({f(med(f'start-{kind}', s, 'durable', 'min_ms'))}–{f(med(f'start-{kind}', s, 'durable', 'max_ms'))})"
+                 for s in ("tack-api", "tack", "etcd")]
+        print(f"| start to ready, {kind} data folder (median; min–max) | {' | '.join(cells)} | {ratio(row['tack-api'], row['etcd'])} |")
+    for scenario, label in (("idle", "idle RSS after start + 10 s (median of 3)"), ("after-load", "RSS after the write and GET runs")):
+        vals = {s: med(scenario, s, "durable", "rss_kb") for s in ("tack-api", "tack", "etcd")}
+        if all(x is None for x in vals.values()):
             continue
-        print(f"| {label} | {f(t and t / 1024, '{:.0f}')} | {f(e and e / 1024, '{:.0f}')} | {ratio(t, e)} |")
-
+        cells = [f(vals[s] and vals[s] / 1024, '{:.0f}') + (f" [{each(scenario, s, 'durable', 'rss_kb', '{:.0f}')} kB]" if vals[s] else "")
+                 for s in ("tack-api", "tack", "etcd")]
+        print(f"| {label} | {' | '.join(cells)} | {ratio(vals['tack-api'], vals['etcd'])} |")
 
 if __name__ == "__main__":
     main(sys.argv[1] if len(sys.argv) > 1 else "results.tsv")
